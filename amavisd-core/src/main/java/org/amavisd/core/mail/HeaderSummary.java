@@ -1,0 +1,67 @@
+package org.amavisd.core.mail;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The few header fields the log line and the reply need (Message-ID, Subject, From), read from
+ * the top of the spooled file. Reading stops at the end of the header or after a bounded number
+ * of bytes, so a huge or header-only message costs no more than that.
+ */
+public record HeaderSummary(String messageId, String subject, String from) {
+    public static final HeaderSummary EMPTY = new HeaderSummary(null, null, null);
+    private static final int MAX_HEADER_BYTES = 256 * 1024;
+    private static final int MAX_FIELD_CHARS = 998;
+
+    public static HeaderSummary read(Path message) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(message), 16384)) {
+            return read(in);
+        }
+    }
+
+    static HeaderSummary read(InputStream in) throws IOException {
+        String messageId = null, subject = null, from = null;
+        StringBuilder field = new StringBuilder();
+        StringBuilder line = new StringBuilder();
+        int total = 0;
+        while (total < MAX_HEADER_BYTES) {
+            line.setLength(0);
+            int c;
+            boolean eol = false;
+            while ((c = in.read()) >= 0) {
+                total++;
+                if (c == '\n') {
+                    eol = true;
+                    break;
+                }
+                if (c != '\r' && line.length() < MAX_FIELD_CHARS) line.append((char) c);
+            }
+            boolean continuation = line.length() > 0 && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
+            if (!continuation) {
+                String f = field.toString();
+                if (messageId == null) messageId = value(f, "message-id");
+                if (subject == null) subject = value(f, "subject");
+                if (from == null) from = value(f, "from");
+                field.setLength(0);
+            }
+            if (line.length() == 0 || (!eol && c < 0)) break; // end of header section or of file
+            if (field.length() < MAX_FIELD_CHARS) field.append(line); // unfolding keeps the whitespace
+        }
+        return new HeaderSummary(messageId, subject, from);
+    }
+
+    private static String value(String field, String name) {
+        if (field.length() <= name.length() || !field.regionMatches(true, 0, name, 0, name.length())) return null;
+        int i = name.length();
+        while (i < field.length() && (field.charAt(i) == ' ' || field.charAt(i) == '\t')) i++;
+        if (i >= field.length() || field.charAt(i) != ':') return null;
+        // header bytes were read as ISO-8859-1 chars; re-decode as UTF-8 where valid
+        String raw = field.substring(i + 1).trim();
+        byte[] bytes = raw.getBytes(StandardCharsets.ISO_8859_1);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

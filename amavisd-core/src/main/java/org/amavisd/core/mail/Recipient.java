@@ -1,0 +1,75 @@
+package org.amavisd.core.mail;
+
+import java.util.Objects;
+import org.amavisd.core.smtp.SmtpReply;
+
+/**
+ * One envelope recipient and what became of it: the per-recipient record at the heart of the
+ * model. Envelope data (address, DSN parameters) is fixed; the outcome (reply, who answered it)
+ * is filled in by the pipeline and the relay, once.
+ */
+public final class Recipient {
+    /** Who settled this recipient's fate. */
+    public enum Done {
+        NOT_DONE, BY_FILTER, BY_MTA
+    }
+
+    private final EmailAddress address;
+    private final String notify; // DSN NOTIFY=, null if absent
+    private final String orcpt; // DSN ORCPT= as received (addr-type;xtext), null if absent
+    private SmtpReply reply;
+    private Done done = Done.NOT_DONE;
+    private String queuedAs;
+
+    public Recipient(EmailAddress address, String notify, String orcpt) {
+        this.address = Objects.requireNonNull(address);
+        this.notify = notify;
+        this.orcpt = orcpt;
+    }
+
+    public EmailAddress address() {
+        return address;
+    }
+
+    public String dsnNotify() {
+        return notify;
+    }
+
+    public String orcpt() {
+        return orcpt;
+    }
+
+    public synchronized SmtpReply reply() {
+        return reply;
+    }
+
+    public synchronized Done done() {
+        return done;
+    }
+
+    public synchronized boolean isDone() {
+        return done != Done.NOT_DONE;
+    }
+
+    public synchronized String queuedAs() {
+        return queuedAs;
+    }
+
+    /** Records the back-end MTA's answer for this recipient. */
+    public synchronized void doneByMta(SmtpReply reply, String queuedAs) {
+        this.reply = Objects.requireNonNull(reply);
+        this.done = Done.BY_MTA;
+        this.queuedAs = queuedAs;
+    }
+
+    /** Records an answer this filter gave itself (tempfail, reject, discard). */
+    public synchronized void doneByFilter(SmtpReply reply) {
+        this.reply = Objects.requireNonNull(reply);
+        this.done = Done.BY_FILTER;
+    }
+
+    @Override
+    public String toString() {
+        return address.bracketed();
+    }
+}
