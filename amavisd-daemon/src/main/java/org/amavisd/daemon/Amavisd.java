@@ -1,0 +1,104 @@
+package org.amavisd.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.amavisd.policy.conf.AmavisConf;
+import org.amavisd.policy.conf.ConfigException;
+import org.amavisd.smtp.relay.SmtpRelayClient;
+import org.amavisd.smtp.server.ServerConfig;
+import org.amavisd.smtp.server.SessionSettings;
+import org.amavisd.smtp.server.SmtpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running amavisd: configuration in, listening sockets and workers out. Reload swaps in a
+ * new configuration for the next connections, or keeps the old one when the new one is bad.
+ */
+public final class Amavisd {
+    private static final Logger log = LoggerFactory.getLogger(Amavisd.class);
+    static final Duration STOP_GRACE = Duration.ofSeconds(60);
+
+    private final ConfigSource source;
+    private final UnaryOperator<DaemonSettings> overrides;
+    private final boolean console;
+    private volatile DaemonSettings settings;
+    private SmtpServer server;
+
+    /** Where the configuration comes from: files and the command-line overrides, read again on reload. */
+    public interface ConfigSource {
+        AmavisConf load() throws ConfigException;
+    }
+
+    /** @param overrides the command line's -m, -d, -T, -P, applied over every (re)loaded configuration */
+    public Amavisd(ConfigSource source, UnaryOperator<DaemonSettings> overrides, boolean console) throws ConfigException {
+        this.source = source;
+        this.overrides = overrides;
+        this.console = console;
+        this.settings = overrides.apply(DaemonSettings.from(source.load()));
+    }
+
+    public DaemonSettings settings() {
+        return settings;
+    }
+
+    public synchronized void start() throws IOException {
+        LogSetup.apply(settings, console);
+        prepareDirectories(settings);
+        server = new SmtpServer(serverConfig(settings));
+        server.start();
+        log.info("amavisd (Java) starting: {} worker(s), forwarding to {}, temp files under {}",
+                settings.maxServers(), settings.forwardMethod(), settings.tempBase());
+    }
+
+    /** Re-reads the configuration; returns a one-line result for the log and the caller. */
+    public synchronized String reload() {
+        DaemonSettings next;
+        try {
+            next = overrides.apply(DaemonSettings.from(source.load()));
+            prepareDirectories(next);
+            server.reconfigure(serverConfig(next));
+        } catch (ConfigException | IOException | RuntimeException e) {
+            String why = "reload failed, keeping the running configuration: " + e.getMessage();
+            log.error(why);
+            return why;
+        }
+        settings = next;
+        LogSetup.apply(next, console);
+        log.info("configuration reloaded");
+        return "configuration reloaded";
+    }
+
+    public List<Integer> ports() {
+        return server.boundPorts();
+    }
+
+    public void stop() {
+        log.info("stopping: no new connections, letting messages in progress finish");
+        server.stop(STOP_GRACE);
+        log.info("stopped");
+    }
+
+    static void prepareDirectories(DaemonSettings s) throws IOException {
+        for (Path dir : new Path[] {s.myHome(), s.tempBase()}) {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new IOException("cannot create directory " + dir + " ($MYHOME / $TEMPBASE): " + e, e);
+            }
+            if (!Files.isWritable(dir)) throw new IOException("directory " + dir + " is not writable ($MYHOME / $TEMPBASE)");
+        }
+    }
+
+    static ServerConfig serverConfig(DaemonSettings s) {
+        SmtpRelayClient relay = new SmtpRelayClient(s.myhostname(), SmtpRelayClient.Timeouts.DEFAULT);
+        SessionSettings session = new SessionSettings(s.myhostname(), s.messageSizeLimit(), s.recipientLimit(),
+                s.smtpdTimeout(), s.tempBase(), s.preserveEvidence(),
+                new RelayingProcessor(s.myhostname(), s.forwardMethod(), relay), new MessageLog());
+        return new ServerConfig(s.listeners(), s.maxServers(), s.inetAcl(), session);
+    }
+}

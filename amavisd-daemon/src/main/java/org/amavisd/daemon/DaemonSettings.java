@@ -1,0 +1,80 @@
+package org.amavisd.daemon;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.amavisd.policy.conf.AmavisConf;
+import org.amavisd.policy.conf.ConfigException;
+import org.amavisd.policy.net.IpAcl;
+import org.amavisd.smtp.relay.ForwardMethod;
+import org.amavisd.smtp.server.ServerConfig;
+
+/**
+ * The settings the daemon itself runs on, taken from a loaded amavisd.conf and checked: a value
+ * that cannot work (a bad forward method, a port out of range) is a configuration error that
+ * names where it was set, found before anything starts listening.
+ */
+public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress> listeners, int maxServers, IpAcl inetAcl,
+        ForwardMethod forwardMethod, Path myHome, Path tempBase, Path pidFile, int logLevel, String logFile,
+        boolean doSyslog, String syslogFacility, String syslogIdent, Duration smtpdTimeout, long messageSizeLimit,
+        int recipientLimit, boolean preserveEvidence) {
+
+    /** amavisd-new never enforces a site-wide size limit below 64 KiB ($enforce_smtpd_message_size_limit_64kb_min). */
+    static final long MIN_SIZE_LIMIT = 65536;
+
+    public static DaemonSettings from(AmavisConf conf) throws ConfigException {
+        String host = conf.scalar("$myhostname").orElse("localhost");
+        List<ServerConfig.ListenAddress> listeners = new ArrayList<>();
+        List<String> binds = conf.list("$inet_socket_bind");
+        if (binds.isEmpty()) binds = List.of("*");
+        for (String port : conf.list("$inet_socket_port")) {
+            int p;
+            try {
+                p = Integer.parseInt(port.trim());
+            } catch (NumberFormatException e) {
+                throw ConfigErrors.at(conf, "$inet_socket_port", "not a port number: '" + port + "'");
+            }
+            if (p < 0 || p > 65535) throw ConfigErrors.at(conf, "$inet_socket_port", "port out of range: " + p);
+            for (String b : binds) listeners.add(new ServerConfig.ListenAddress(b.equals("*") ? null : b, p));
+        }
+        if (listeners.isEmpty()) throw ConfigErrors.at(conf, "$inet_socket_port", "no port to listen on");
+        int maxServers = conf.integer("$max_servers");
+        if (maxServers < 1) throw ConfigErrors.at(conf, "$max_servers", "must be at least 1");
+        IpAcl acl;
+        try {
+            acl = IpAcl.parse(conf.list("@inet_acl"));
+        } catch (IllegalArgumentException e) {
+            throw ConfigErrors.at(conf, "@inet_acl", e.getMessage());
+        }
+        ForwardMethod forward;
+        try {
+            forward = ForwardMethod.parse(conf.scalar("$forward_method").orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw ConfigErrors.at(conf, "$forward_method", e.getMessage());
+        }
+        Path myHome = Path.of(conf.scalar("$MYHOME").orElse("/var/amavis"));
+        Path tempBase = Path.of(conf.scalar("$TEMPBASE").orElse(myHome.toString()));
+        Path pidFile = Path.of(conf.scalar("$pid_file").orElse(myHome.resolve("amavisd.pid").toString()));
+        long sizeLimit = 0;
+        if (conf.scalar("$smtpd_message_size_limit").isPresent()) {
+            sizeLimit = conf.integer("$smtpd_message_size_limit");
+            if (sizeLimit > 0 && sizeLimit < MIN_SIZE_LIMIT) sizeLimit = MIN_SIZE_LIMIT;
+        }
+        int timeout = conf.integer("$smtpd_timeout");
+        if (timeout < 1) throw ConfigErrors.at(conf, "$smtpd_timeout", "must be a positive number of seconds");
+        int rcptLimit = conf.integer("$smtpd_recipient_limit");
+        if (rcptLimit < 1) throw ConfigErrors.at(conf, "$smtpd_recipient_limit", "must be at least 1");
+        return new DaemonSettings(host, listeners, maxServers, acl, forward, myHome, tempBase, pidFile,
+                conf.integer("$log_level"), conf.scalar("$LOGFILE").filter(s -> !s.isEmpty()).orElse(null),
+                truthy(conf, "$DO_SYSLOG"), conf.scalar("$syslog_facility").orElse("mail"),
+                conf.scalar("$syslog_ident").orElse("amavis"), Duration.ofSeconds(timeout), sizeLimit, rcptLimit,
+                truthy(conf, "$allow_preserving_evidence"));
+    }
+
+    /** Perl truth: undef, "", "0" are false. */
+    static boolean truthy(AmavisConf conf, String name) {
+        String v = conf.scalar(name).orElse("");
+        return !v.isEmpty() && !v.equals("0");
+    }
+}

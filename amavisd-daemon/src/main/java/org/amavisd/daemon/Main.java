@@ -1,0 +1,162 @@
+package org.amavisd.daemon;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.amavisd.policy.conf.AmavisConf;
+import org.amavisd.policy.conf.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The amavisd command line, shaped like amavisd-new's: {@code amavisd [-c FILE|DIR] [options] COMMAND}. */
+@Command(name = "amavisd", mixinStandardHelpOptions = true, version = "amavisd (Java) 0.1.0",
+        description = "A mail content filter in the tradition of amavisd-new.%n"
+                + "COMMAND: foreground | debug | start | stop | reload | status",
+        sortOptions = false)
+public final class Main implements Callable<Integer> {
+    @Option(names = "-c", paramLabel = "FILE|DIR",
+            description = "amavisd.conf, or a conf.d directory read in lexical order (default: embedded defaults)")
+    Path config;
+
+    @Option(names = "-m", paramLabel = "N", description = "overrides $max_servers")
+    Integer maxServers;
+
+    @Option(names = "-d", paramLabel = "LEVEL", description = "overrides $log_level (0-5)")
+    Integer logLevel;
+
+    @Option(names = "-T", paramLabel = "DIR", description = "overrides $TEMPBASE")
+    Path tempBase;
+
+    @Option(names = "-P", paramLabel = "FILE", description = "overrides $pid_file")
+    Path pidFile;
+
+    @Option(names = "--detached", hidden = true, description = "set by 'start' for the background process")
+    boolean detached;
+
+    @Parameters(index = "0", defaultValue = "start", paramLabel = "COMMAND")
+    String command;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        LogSetup.bootstrap();
+        try {
+            switch (command) {
+                case "foreground":
+                    return foreground(false);
+                case "debug":
+                    if (logLevel == null) logLevel = 5;
+                    return foreground(false);
+                case "start":
+                    return detached ? foreground(true) : DaemonControl.start(this, settings());
+                case "stop":
+                    return DaemonControl.stop(settings());
+                case "reload":
+                    return DaemonControl.reload(settings());
+                case "status":
+                    return DaemonControl.status(settings());
+                default:
+                    System.err.println("amavisd: unknown command '" + command + "' (foreground, debug, start, stop, reload, status)");
+                    return 2;
+            }
+        } catch (ConfigException e) {
+            System.err.println("amavisd: configuration error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    AmavisConf loadConfig() throws ConfigException {
+        return config == null ? AmavisConf.defaults() : AmavisConf.load(config);
+    }
+
+    DaemonSettings settings() throws ConfigException {
+        return override(DaemonSettings.from(loadConfig()));
+    }
+
+    DaemonSettings override(DaemonSettings s) {
+        return new DaemonSettings(s.myhostname(), s.listeners(), maxServers != null ? maxServers : s.maxServers(),
+                s.inetAcl(), s.forwardMethod(), s.myHome(), tempBase != null ? tempBase : s.tempBase(),
+                pidFile != null ? pidFile : s.pidFile(), logLevel != null ? logLevel : s.logLevel(), s.logFile(),
+                s.doSyslog(), s.syslogFacility(), s.syslogIdent(), s.smtpdTimeout(), s.messageSizeLimit(),
+                s.recipientLimit(), s.preserveEvidence());
+    }
+
+    /** The arguments that make a background copy of this command line. */
+    List<String> detachedArgs() {
+        List<String> a = new ArrayList<>();
+        if (config != null) a.addAll(List.of("-c", config.toAbsolutePath().toString()));
+        if (maxServers != null) a.addAll(List.of("-m", maxServers.toString()));
+        if (logLevel != null) a.addAll(List.of("-d", logLevel.toString()));
+        if (tempBase != null) a.addAll(List.of("-T", tempBase.toAbsolutePath().toString()));
+        if (pidFile != null) a.addAll(List.of("-P", pidFile.toAbsolutePath().toString()));
+        a.add("--detached");
+        a.add("start");
+        return a;
+    }
+
+    /** Runs in this process until SIGTERM/SIGINT; SIGHUP reloads. */
+    private int foreground(boolean background) throws ConfigException {
+        Amavisd daemon = new Amavisd(this::loadConfig, this::override, !background);
+        DaemonSettings s = daemon.settings();
+        Optional<ProcessHandle> other = PidFile.running(s.pidFile());
+        if (other.isPresent() && other.get().pid() != ProcessHandle.current().pid()) {
+            System.err.println("amavisd: already running (pid " + other.get().pid() + ", " + s.pidFile() + ")");
+            return 1;
+        }
+        if (config == null) org.slf4j.LoggerFactory.getLogger(Main.class).info("no -c given: running on embedded defaults");
+        try {
+            daemon.start();
+        } catch (IOException e) {
+            System.err.println("amavisd: cannot start: " + e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(Main.class).error("cannot start: {}", e.getMessage());
+            return 1;
+        }
+        long pid = ProcessHandle.current().pid();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Signals.onReload(daemon::reload);
+        Signals.onStop(() -> {
+            daemon.stop();
+            PidFile.remove(daemon.settings().pidFile(), pid);
+            stopped.countDown();
+        });
+        try {
+            PidFile.write(daemon.settings().pidFile(), pid);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(Main.class).warn("cannot write pid file {}: {}", s.pidFile(), e.toString());
+        }
+        try {
+            while (!stopped.await(1, TimeUnit.HOURS)) {
+                // the workers and the acceptor do the work; this thread only waits for a stop
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static String readTail(Path file, int maxBytes) {
+        try {
+            byte[] all = Files.readAllBytes(file);
+            int from = Math.max(0, all.length - maxBytes);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.amavisd.daemon;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.amavisd.core.mail.MessageContext;
+import org.amavisd.core.mail.Recipient;
+import org.amavisd.core.pipeline.MessageListener;
+import org.amavisd.core.smtp.SmtpReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one log line per message, in amavisd-new's shape, so that existing log readers keep
+ * working: "Passed CLEAN {Relayed}, [client]:port &lt;sender&gt; -&gt; &lt;rcpt&gt;,..., Queue-ID: ..,
+ * Message-ID: .., mail_id: .., Hits: -, size: .., queued_as: .., N ms".
+ */
+final class MessageLog implements MessageListener {
+    private static final Logger log = LoggerFactory.getLogger("amavisd.message");
+
+    @Override
+    public void messageDone(MessageContext msg, List<SmtpReply> sent, Throwable failure) {
+        log.info(line(msg));
+    }
+
+    static String line(MessageContext msg) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append(outcome(msg.recipients()));
+        if (!msg.policyBanks().isEmpty()) sb.append(", ").append(String.join("/", msg.policyBanks()));
+        String client = msg.clientAddress();
+        String port = msg.xforward().known("PORT");
+        sb.append(", [").append(client).append(']');
+        if (port != null) sb.append(':').append(port);
+        sb.append(' ').append(msg.sender().bracketed()).append(" -> ");
+        sb.append(msg.recipients().stream().map(r -> r.address().bracketed()).collect(Collectors.joining(",")));
+        String queueId = msg.xforward().known("IDENT");
+        if (queueId != null) sb.append(", Queue-ID: ").append(queueId);
+        if (msg.headers().messageId() != null) sb.append(", Message-ID: ").append(msg.headers().messageId());
+        sb.append(", mail_id: ").append(msg.mailId().id());
+        sb.append(", Hits: -");
+        sb.append(", size: ").append(msg.size());
+        String queuedAs = msg.recipients().stream().map(Recipient::queuedAs).filter(q -> q != null).distinct()
+                .collect(Collectors.joining(","));
+        if (!queuedAs.isEmpty()) sb.append(", queued_as: ").append(queuedAs);
+        sb.append(", ").append(msg.elapsedMillis()).append(" ms");
+        return sb.toString();
+    }
+
+    /** "Passed CLEAN {Relayed}" when every recipient was accepted, else why not. */
+    private static String outcome(List<Recipient> rs) {
+        boolean anyTemp = rs.stream().anyMatch(r -> r.reply() != null && r.reply().isTransient());
+        boolean allPassed = rs.stream().allMatch(r -> r.reply() != null && r.reply().isPositive());
+        if (allPassed) return "Passed CLEAN {Relayed}";
+        if (anyTemp) return "Blocked MTA-BLOCKED {TempFailed}";
+        boolean anyPassed = rs.stream().anyMatch(r -> r.reply() != null && r.reply().isPositive());
+        return anyPassed ? "Passed CLEAN {Relayed,Rejected}" : "Blocked MTA-BLOCKED {Rejected}";
+    }
+}

@@ -1,0 +1,59 @@
+package org.amavisd.daemon;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import org.amavisd.core.mail.MessageContext;
+import org.amavisd.core.mail.Recipient;
+import org.amavisd.core.pipeline.MessageProcessor;
+import org.amavisd.smtp.relay.ForwardMethod;
+import org.amavisd.smtp.relay.SmtpRelayClient;
+
+/**
+ * The pipeline as it stands: no checks yet, every recipient relayed to $forward_method with the
+ * Received header amavisd-new adds. Later stages (decode, scan, decide) run before the relay
+ * and settle some recipients themselves; only those still open are relayed.
+ */
+final class RelayingProcessor implements MessageProcessor {
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (zzz)", Locale.ROOT);
+
+    private final String myhostname;
+    private final ForwardMethod forwardMethod;
+    private final SmtpRelayClient relay;
+
+    RelayingProcessor(String myhostname, ForwardMethod forwardMethod, SmtpRelayClient relay) {
+        this.myhostname = myhostname;
+        this.forwardMethod = forwardMethod;
+        this.relay = relay;
+    }
+
+    @Override
+    public void process(MessageContext msg) {
+        List<Recipient> open = msg.recipients().stream().filter(r -> !r.isDone()).toList();
+        if (open.isEmpty()) return;
+        byte[] prefix = receivedHeader(msg, open).getBytes(StandardCharsets.UTF_8);
+        relay.relay(forwardMethod, msg, open, prefix, !msg.session().isLmtp());
+    }
+
+    /**
+     * "Received: from HELO ([IP]) by HOST (amavis, port N) with ESMTP id MAIL_ID for &lt;rcpt&gt;; DATE",
+     * naming the front MTA that handed the message over, folded as amavisd-new folds it.
+     */
+    String receivedHeader(MessageContext msg, List<Recipient> recipients) {
+        var s = msg.session();
+        StringBuilder h = new StringBuilder("Received: from ");
+        String helo = s.helo() == null ? "unknown" : s.helo().replaceAll("[^\\x21-\\x7e]", "?");
+        h.append(helo).append(" ([").append(s.peerAddress()).append("])\r\n");
+        h.append("\tby ").append(myhostname).append(" (amavis, port ").append(s.localPort()).append(") with ")
+                .append(s.protocol() == null ? "SMTP" : s.protocol()).append("\r\n");
+        h.append("\tid ").append(msg.mailId().id());
+        if (recipients.size() == 1) h.append(" for ").append(recipients.get(0).address().bracketed());
+        h.append(";\r\n\t").append(ZonedDateTime.ofInstant(msg.receivedAt(), ZoneId.systemDefault()).format(DATE))
+                .append("\r\n");
+        return h.toString();
+    }
+}
