@@ -24,7 +24,7 @@ public record HeaderSummary(String messageId, String subject, String from) {
     }
 
     static HeaderSummary read(InputStream in) throws IOException {
-        String messageId = null, subject = null, from = null;
+        Fields fields = new Fields();
         StringBuilder field = new StringBuilder();
         StringBuilder line = new StringBuilder();
         int total = 0;
@@ -41,17 +41,29 @@ public record HeaderSummary(String messageId, String subject, String from) {
                 if (c != '\r' && line.length() < MAX_FIELD_CHARS) line.append((char) c);
             }
             boolean continuation = line.length() > 0 && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
-            if (!continuation) {
-                String f = field.toString();
-                if (messageId == null) messageId = value(f, "message-id");
-                if (subject == null) subject = value(f, "subject");
-                if (from == null) from = value(f, "from");
+            if (!continuation) { // a new field (or the end of the header) completes the previous one
+                fields.take(field.toString());
                 field.setLength(0);
             }
-            if (line.length() == 0 || (!eol && c < 0)) break; // end of header section or of file
+            if (line.length() == 0) break; // the empty line before the body, or the end of the file
             if (field.length() < MAX_FIELD_CHARS) field.append(line); // unfolding keeps the whitespace
+            if (!eol) { // the file ends inside the header
+                fields.take(field.toString());
+                break;
+            }
         }
-        return new HeaderSummary(messageId, subject, from);
+        return new HeaderSummary(fields.messageId, fields.subject, fields.from);
+    }
+
+    /** The first occurrence of each field of interest. */
+    private static final class Fields {
+        String messageId, subject, from;
+
+        void take(String f) {
+            if (messageId == null) messageId = value(f, "message-id");
+            if (subject == null) subject = value(f, "subject");
+            if (from == null) from = value(f, "from");
+        }
     }
 
     private static String value(String field, String name) {

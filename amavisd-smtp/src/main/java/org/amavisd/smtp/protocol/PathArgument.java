@@ -33,13 +33,13 @@ public record PathArgument(String address, Map<String, String> params) {
             address = sp < 0 ? s : s.substring(0, sp);
             rest = sp < 0 ? s.length() : sp;
             if (address.isEmpty()) throw new SyntaxException("missing address");
+            if (address.indexOf('<') >= 0 || address.indexOf('>') >= 0) throw new SyntaxException("bad address syntax");
         }
         if (address.startsWith("@")) { // source route: "@a,@b:user@dom"
             int colon = address.indexOf(':');
             if (colon < 0) throw new SyntaxException("bad source route in address");
             address = address.substring(colon + 1);
         }
-        if (address.indexOf('<') >= 0 || address.indexOf('>') >= 0) throw new SyntaxException("bad address syntax");
         if (rest < s.length() && s.charAt(rest) != ' ') throw new SyntaxException("garbage after address");
         Map<String, String> params = new LinkedHashMap<>();
         for (String p : s.substring(rest).trim().split(" +")) {

@@ -1,0 +1,54 @@
+package org.amavisd.core.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.amavisd.core.mail.EmailAddress;
+import org.amavisd.core.mail.Recipient;
+import org.junit.jupiter.api.Test;
+
+class ReplyFoldingTest {
+    private static Recipient byMta(String reply) {
+        Recipient r = new Recipient(new EmailAddress("r@x"), null, null);
+        r.doneByMta(SmtpReply.parse(reply), null);
+        return r;
+    }
+
+    private static Recipient byFilter(String reply) {
+        Recipient r = new Recipient(new EmailAddress("r@x"), null, null);
+        r.doneByFilter(SmtpReply.parse(reply));
+        return r;
+    }
+
+    @Test
+    void anyTempfailWins() {
+        assertThat(ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 ok"), byMta("450 4.2.0 later")), "1-01").toString())
+                .isEqualTo("450 4.2.0 later");
+    }
+
+    @Test
+    void allRejectedGivesTheMtasRejectBeforeOurs() {
+        assertThat(ReplyFolding.oneForAll(List.of(byFilter("554 5.7.0 ours"), byMta("550 5.1.1 theirs")), "1-01").toString())
+                .isEqualTo("550 5.1.1 theirs");
+    }
+
+    @Test
+    void allAcceptedGivesTheFirstAcceptance() {
+        assertThat(ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 a"), byMta("250 2.0.0 b")), "1-01").toString())
+                .isEqualTo("250 2.0.0 a");
+    }
+
+    @Test
+    void mixedAcceptAndRejectIsATempfailUntilDsnExists() {
+        SmtpReply r = ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 a"), byMta("550 5.1.1 b")), "1-01");
+        assertThat(r.code()).isEqualTo(451);
+        assertThat(r.text()).startsWith("id=1-01 - 1 recipient(s) accepted but 1 rejected");
+    }
+
+    @Test
+    void unsettledRecipientOrNoneAtAll() {
+        Recipient open = new Recipient(new EmailAddress("r@x"), null, null);
+        assertThat(ReplyFolding.oneForAll(List.of(open), "1-01").code()).isEqualTo(451);
+        assertThat(ReplyFolding.oneForAll(List.of(), "1-01").toString()).isEqualTo("250 2.5.0 Ok, id=1-01");
+    }
+}
