@@ -1,0 +1,459 @@
+package org.amavisd.policy.conf;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.amavisd.policy.conf.Ast.*;
+
+/**
+ * Evaluates parsed statements against a {@link Store}. Nothing is executed as Perl: every
+ * construct maps to a small Java rule, and anything else is a {@link ConfigException} at the
+ * construct's position.
+ */
+final class Evaluator {
+  /** An assignable location. */
+  interface Slot {
+    Object get();
+
+    void set(Object v);
+  }
+
+  private final Store store;
+  private final SettingsCatalogue catalogue;
+  private final List<ConfigWarning> warnings;
+  private final Set<String> warnedUnknown = new HashSet<>();
+  private final Set<String> fileLexicals = new HashSet<>();
+  /** False while catalogue defaults are evaluated: those are not user assignments. */
+  private boolean recordOrigins = true;
+
+  Evaluator(Store store, SettingsCatalogue catalogue, List<ConfigWarning> warnings) {
+    this.store = store;
+    this.catalogue = catalogue;
+    this.warnings = warnings;
+  }
+
+  void setRecordOrigins(boolean record) {
+    this.recordOrigins = record;
+  }
+
+  /** Runs one file; its {@code my} variables vanish afterwards, like Perl's file scope. */
+  void runFile(List<Stmt> program) throws ConfigException {
+    try {
+      for (Stmt s : program) {
+        statement(s);
+      }
+    } finally {
+      for (String k : fileLexicals) {
+        store.scalars.remove(k);
+        store.arrays.remove(k);
+        store.hashes.remove(k);
+        store.declared.remove(k);
+      }
+      fileLexicals.clear();
+    }
+  }
+
+  private void statement(Stmt s) throws ConfigException {
+    if (s instanceof Use u) {
+      if (u.module().equals("vars") && !u.negated()) {
+        for (Expr a : u.args()) {
+          for (Object o : list(a)) {
+            store.declared.add(catalogue.canonical(Rt.str(o)));
+          }
+        }
+      }
+      // strict, warnings, utf8 and friends change nothing for us
+      return;
+    }
+    scalar(((ExprStmt) s).expr());
+  }
+
+  private String key(Var v) {
+    return catalogue.canonical(v.key());
+  }
+
+  // ---------------------------------------------------------------- scalar context
+
+  Object scalar(Expr e) throws ConfigException {
+    if (e instanceof Num n) {
+      return PerlValue.of(Numbers.format(parseNumber(n)));
+    }
+    if (e instanceof Ast.Str s) {
+      return PerlValue.of(s.value());
+    }
+    if (e instanceof Interp i) {
+      StringBuilder sb = new StringBuilder();
+      for (Expr part : i.parts()) {
+        sb.append(Rt.str(scalar(part)));
+      }
+      return PerlValue.of(sb.toString());
+    }
+    if (e instanceof UndefLit) {
+      return PerlValue.UNDEF;
+    }
+    if (e instanceof Var v) {
+      return switch (v.sigil()) {
+        case '$' -> store.scalar(key(v)).value;
+        case '@' -> PerlValue.of(store.array(key(v)).items.size());
+        default -> PerlValue.of(store.hash(key(v)).map.size());
+      };
+    }
+    if (e instanceof ListExpr l) {
+      // the comma operator in scalar context yields its last operand
+      Object last = PerlValue.UNDEF;
+      for (Expr item : l.items()) {
+        last = scalar(item);
+      }
+      return last;
+    }
+    if (e instanceof AnonArray a) {
+      Rt.Arr arr = new Rt.Arr();
+      for (Expr item : a.items()) {
+        arr.items.addAll(list(item));
+      }
+      return new Rt.Ref(arr);
+    }
+    if (e instanceof AnonHash h) {
+      List<Object> flat = new ArrayList<>();
+      for (Expr item : h.items()) {
+        flat.addAll(list(item));
+      }
+      return new Rt.Ref(toHash(flat, h.at()));
+    }
+    if (e instanceof Element || e instanceof Deref d && d.sigil() == '$') {
+      return slot(e, false).get();
+    }
+    if (e instanceof Deref d) {
+      List<Object> items = list(d);
+      return PerlValue.of(d.sigil() == '%' ? items.size() / 2 : items.size());
+    }
+    if (e instanceof Declare d) {
+      return d.vars().size() == 1 ? scalar(d.vars().get(0)) : PerlValue.UNDEF;
+    }
+    if (e instanceof Assign a) {
+      return Assignments.assign(this, a);
+    }
+    if (e instanceof Binary b) {
+      return Operators.binary(this, b);
+    }
+    if (e instanceof Unary u) {
+      return Operators.unary(this, u);
+    }
+    if (e instanceof Ternary t) {
+      return Rt.truthy(scalar(t.cond())) ? scalar(t.then()) : scalar(t.otherwise());
+    }
+    if (e instanceof MakeRef r) {
+      return makeRef(r);
+    }
+    if (e instanceof CodeName c) {
+      return new PerlValue.CodeRef(c.name(), null);
+    }
+    if (e instanceof AnonSub s) {
+      return new PerlValue.CodeRef("__ANON__", s.source());
+    }
+    if (e instanceof Regex r) {
+      return new PerlValue.RegexValue(r.source(), r.flags());
+    }
+    if (e instanceof Backtick b) {
+      throw new ConfigException(b.at(), "unsupported construct 'backticks' (commands are not run)");
+    }
+    if (e instanceof Call c) {
+      List<Object> r = call(c);
+      return r.isEmpty() ? PerlValue.UNDEF : r.get(r.size() - 1);
+    }
+    if (e instanceof Bareword b) {
+      throw new ConfigException(b.at(), "bareword '" + b.name() + "' not allowed (unknown function or constant)");
+    }
+    throw new ConfigException(e.at(), "unsupported expression");
+  }
+
+  private static double parseNumber(Num n) {
+    return Double.parseDouble(n.text());
+  }
+
+  // ---------------------------------------------------------------- list context
+
+  List<Object> list(Expr e) throws ConfigException {
+    if (e instanceof ListExpr l) {
+      List<Object> out = new ArrayList<>();
+      for (Expr item : l.items()) {
+        out.addAll(list(item));
+      }
+      return out;
+    }
+    if (e instanceof Var v && v.sigil() == '@') {
+      return new ArrayList<>(store.array(key(v)).items);
+    }
+    if (e instanceof Var v && v.sigil() == '%') {
+      return flatten(store.hash(key(v)));
+    }
+    if (e instanceof Deref d && d.sigil() != '$') {
+      Object target = derefTarget(scalar(d.ref()), d.sigil(), d.at());
+      return target instanceof Rt.Arr a ? new ArrayList<>(a.items) : flatten((Rt.Hash) target);
+    }
+    if (e instanceof Declare d && (d.parenthesised() || d.vars().get(0).sigil() != '$')) {
+      List<Object> out = new ArrayList<>();
+      for (Var v : d.vars()) {
+        out.addAll(list(v));
+      }
+      return out;
+    }
+    if (e instanceof Call c) {
+      return call(c);
+    }
+    if (e instanceof Binary b && (b.op().equals("..") || b.op().equals("x") && b.left() instanceof ListExpr)) {
+      return Operators.listBinary(this, b);
+    }
+    if (e instanceof Assign a && isListTarget(a.target())) {
+      Assignments.assign(this, a);
+      return list(a.target());
+    }
+    List<Object> one = new ArrayList<>(1);
+    one.add(scalar(e));
+    return one;
+  }
+
+  static boolean isListTarget(Expr t) {
+    return t instanceof ListExpr
+        || t instanceof Var v && v.sigil() != '$'
+        || t instanceof Declare d && (d.parenthesised() || d.vars().get(0).sigil() != '$');
+  }
+
+  private static List<Object> flatten(Rt.Hash h) {
+    List<Object> out = new ArrayList<>();
+    h.map.forEach((k, v) -> {
+      out.add(PerlValue.of(k));
+      out.add(v);
+    });
+    return out;
+  }
+
+  Rt.Hash toHash(List<Object> flat, Origin at) throws ConfigException {
+    if (flat.size() % 2 != 0) {
+      warnings.add(new ConfigWarning(at, "odd number of elements in hash assignment"));
+    }
+    Rt.Hash h = new Rt.Hash();
+    for (int i = 0; i < flat.size(); i += 2) {
+      h.map.put(Rt.str(flat.get(i)), i + 1 < flat.size() ? flat.get(i + 1) : PerlValue.UNDEF);
+    }
+    return h;
+  }
+
+  private List<Object> call(Call c) throws ConfigException {
+    Builtins.Builtin b = Builtins.lookup(c.name());
+    if (b == null) {
+      throw new ConfigException(c.at(), "unsupported construct '" + c.name() + "()' (unknown function)");
+    }
+    return b.call(this, c);
+  }
+
+  String stringArg(Call c) throws ConfigException {
+    return c.args().isEmpty() ? "" : Rt.str(scalar(c.args().get(0)));
+  }
+
+  List<Object> pushOrUnshift(Call c, boolean front) throws ConfigException {
+    if (c.args().isEmpty()) {
+      throw new ConfigException(c.at(), c.name() + " needs an array");
+    }
+    Rt.Arr target = arrayOf(c.args().get(0));
+    List<Object> values = new ArrayList<>();
+    for (Expr a : c.args().subList(1, c.args().size())) {
+      values.addAll(list(a));
+    }
+    if (front) {
+      target.items.addAll(0, values);
+    } else {
+      target.items.addAll(values);
+    }
+    if (c.args().get(0) instanceof Var v) {
+      noteAssignment(key(v), c.at());
+    }
+    return List.of(PerlValue.of(target.items.size()));
+  }
+
+  // ---------------------------------------------------------------- references and lvalues
+
+  private Object makeRef(MakeRef r) throws ConfigException {
+    Expr t = r.target();
+    if (t instanceof Var v) {
+      return switch (v.sigil()) {
+        case '$' -> new Rt.Ref(store.scalar(key(v)));
+        case '@' -> new Rt.Ref(store.array(key(v)));
+        default -> new Rt.Ref(store.hash(key(v)));
+      };
+    }
+    if (t instanceof Declare d && d.vars().size() == 1) {
+      scalar(d);
+      return makeRef(new MakeRef(d.vars().get(0), r.at()));
+    }
+    if (t instanceof Deref d && d.sigil() != '$') {
+      return new Rt.Ref(derefTarget(scalar(d.ref()), d.sigil(), d.at()));
+    }
+    Rt.Box box = new Rt.Box();
+    box.value = scalar(t);
+    return new Rt.Ref(box);
+  }
+
+  Rt.Arr arrayOf(Expr e) throws ConfigException {
+    if (e instanceof Var v && v.sigil() == '@') {
+      return store.array(key(v));
+    }
+    if (e instanceof Deref d && d.sigil() == '@') {
+      return (Rt.Arr) derefTarget(scalar(d.ref()), '@', d.at());
+    }
+    throw new ConfigException(e.at(), "an array is required here");
+  }
+
+  Object derefTarget(Object v, char sigil, Origin at) throws ConfigException {
+    if (v instanceof Rt.Ref r) {
+      if (sigil == '@' && r.target instanceof Rt.Arr
+          || sigil == '%' && r.target instanceof Rt.Hash
+          || sigil == '$' && r.target instanceof Rt.Box) {
+        return r.target;
+      }
+    }
+    String want = sigil == '@' ? "an ARRAY" : sigil == '%' ? "a HASH" : "a SCALAR";
+    throw new ConfigException(at, "not " + want + " reference: " + Rt.str(v));
+  }
+
+  /** Resolves an element or scalar location; with {@code autoviv} missing containers are created. */
+  Slot slot(Expr e, boolean autoviv) throws ConfigException {
+    if (e instanceof Var v && v.sigil() == '$') {
+      Rt.Box b = store.scalar(key(v));
+      return boxSlot(b);
+    }
+    if (e instanceof Declare d && d.vars().size() == 1 && d.vars().get(0).sigil() == '$') {
+      declare(d);
+      return slot(d.vars().get(0), autoviv);
+    }
+    if (e instanceof Deref d && d.sigil() == '$') {
+      return boxSlot((Rt.Box) derefTarget(scalar(d.ref()), '$', d.at()));
+    }
+    if (e instanceof Element el) {
+      Object container = container(el, autoviv);
+      if (container == null) {
+        return constSlot();
+      }
+      if (el.hashSubscript()) {
+        Rt.Hash h = (Rt.Hash) container;
+        String k = Rt.str(scalar(el.index()));
+        return new Slot() {
+          public Object get() {
+            return h.map.getOrDefault(k, PerlValue.UNDEF);
+          }
+
+          public void set(Object v) {
+            h.map.put(k, v);
+          }
+        };
+      }
+      Rt.Arr a = (Rt.Arr) container;
+      int idx = (int) Rt.num(scalar(el.index()));
+      return new Slot() {
+        public Object get() {
+          int i = idx < 0 ? a.items.size() + idx : idx;
+          return i >= 0 && i < a.items.size() ? a.items.get(i) : PerlValue.UNDEF;
+        }
+
+        public void set(Object v) {
+          int i = idx < 0 ? a.items.size() + idx : idx;
+          while (a.items.size() <= i) {
+            a.items.add(PerlValue.UNDEF);
+          }
+          a.items.set(i, v);
+        }
+      };
+    }
+    throw new ConfigException(e.at(), "can't modify this expression in an assignment");
+  }
+
+  private Object container(Element el, boolean autoviv) throws ConfigException {
+    char sigil = el.hashSubscript() ? '%' : '@';
+    if (!el.viaRef()) {
+      Var v = (Var) el.base();
+      String k = catalogue.canonical(sigil + v.name());
+      return sigil == '%' ? store.hash(k) : store.array(k);
+    }
+    Slot holder = slot(el.base(), autoviv);
+    Object current = holder.get();
+    if (current instanceof PerlValue.Undef) {
+      if (!autoviv) {
+        return null;
+      }
+      Object fresh = sigil == '%' ? new Rt.Hash() : new Rt.Arr();
+      holder.set(new Rt.Ref(fresh));
+      return fresh;
+    }
+    return derefTarget(current, sigil, el.at());
+  }
+
+  private static Slot boxSlot(Rt.Box b) {
+    return new Slot() {
+      public Object get() {
+        return b.value;
+      }
+
+      public void set(Object v) {
+        b.value = v;
+      }
+    };
+  }
+
+  private static Slot constSlot() {
+    return new Slot() {
+      public Object get() {
+        return PerlValue.UNDEF;
+      }
+
+      public void set(Object v) {
+        throw new IllegalStateException("read-only slot");
+      }
+    };
+  }
+
+  void declare(Declare d) {
+    for (Var v : d.vars()) {
+      String k = key(v);
+      store.declared.add(k);
+      if (d.keyword().equals("my")) {
+        fileLexicals.add(k);
+        store.scalars.remove(k);
+        store.arrays.remove(k);
+        store.hashes.remove(k);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- bookkeeping
+
+  /** Records where a variable got its value and warns about names amavisd-new does not know. */
+  void noteAssignment(String key, Origin at) {
+    if (!recordOrigins || fileLexicals.contains(key)) {
+      // lexicals are file-private helpers, not settings
+      return;
+    }
+    store.origins.remove(key);
+    store.origins.put(key, at);
+    if (catalogue.isKnown(key) || store.declared.contains(key) || key.equals("%ENV")
+        || !warnedUnknown.add(key)) {
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    catalogue.all().forEach(s -> names.add(s.name()));
+    String hint = NameSuggester.nearest(key, names).map(n -> "; did you mean " + n + "?").orElse("");
+    warnings.add(new ConfigWarning(at, "unknown variable " + key + hint));
+  }
+
+  SettingsCatalogue catalogue() {
+    return catalogue;
+  }
+
+  Store store() {
+    return store;
+  }
+
+  String canonical(Var v) {
+    return key(v);
+  }
+}
