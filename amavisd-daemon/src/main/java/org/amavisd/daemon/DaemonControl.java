@@ -63,10 +63,10 @@ final class DaemonControl {
         return 1;
     }
 
-    static int stop(DaemonSettings s) {
-        Optional<ProcessHandle> p = PidFile.running(s.pidFile());
+    static int stop(Path pidFile) {
+        Optional<ProcessHandle> p = PidFile.running(pidFile);
         if (p.isEmpty()) {
-            System.err.println("amavisd: not running (no live process in " + s.pidFile() + ")");
+            System.err.println("amavisd: not running (no live process in " + pidFile + ")");
             return 1;
         }
         ProcessHandle h = p.get();
@@ -81,10 +81,10 @@ final class DaemonControl {
         return 0;
     }
 
-    static int reload(DaemonSettings s) {
-        Optional<ProcessHandle> p = PidFile.running(s.pidFile());
+    static int reload(Path pidFile) {
+        Optional<ProcessHandle> p = PidFile.running(pidFile);
         if (p.isEmpty()) {
-            System.err.println("amavisd: not running (no live process in " + s.pidFile() + ")");
+            System.err.println("amavisd: not running (no live process in " + pidFile + ")");
             return 1;
         }
         try {
@@ -102,13 +102,13 @@ final class DaemonControl {
     }
 
     /** LSB exit codes: 0 running, 3 not running. */
-    static int status(DaemonSettings s) {
-        Optional<ProcessHandle> p = PidFile.running(s.pidFile());
+    static int status(Path pidFile) {
+        Optional<ProcessHandle> p = PidFile.running(pidFile);
         if (p.isPresent()) {
-            System.out.println("amavisd is running (pid " + p.get().pid() + "), configured to listen on " + s.listeners());
+            System.out.println("amavisd is running (pid " + p.get().pid() + ", " + pidFile + ")");
             return 0;
         }
-        System.out.println("amavisd is not running" + (Files.exists(s.pidFile()) ? " (stale " + s.pidFile() + ")" : ""));
+        System.out.println("amavisd is not running" + (Files.exists(pidFile) ? " (stale " + pidFile + ")" : ""));
         return 3;
     }
 

@@ -22,13 +22,18 @@ public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress>
 
     /** amavisd-new never enforces a site-wide size limit below 64 KiB ($enforce_smtpd_message_size_limit_64kb_min). */
     static final long MIN_SIZE_LIMIT = 65536;
+    static final int DEFAULT_PORT = 10024;
 
     public static DaemonSettings from(AmavisConf conf) throws ConfigException {
         String host = conf.scalar("$myhostname").orElse("localhost");
         List<ServerConfig.ListenAddress> listeners = new ArrayList<>();
         List<String> binds = conf.list("$inet_socket_bind");
         if (binds.isEmpty()) binds = List.of("*");
-        for (String port : conf.list("$inet_socket_port")) {
+        List<String> ports = conf.list("$inet_socket_port");
+        // amavisd-new listens nowhere when $inet_socket_port is undef; its sample amavisd.conf sets
+        // 10024, and so do we when nothing is configured, so that the embedded defaults work.
+        if (ports.isEmpty()) ports = List.of(Integer.toString(DEFAULT_PORT));
+        for (String port : ports) {
             int p;
             try {
                 p = Integer.parseInt(port.trim());
@@ -36,9 +41,11 @@ public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress>
                 throw ConfigErrors.at(conf, "$inet_socket_port", "not a port number: '" + port + "'");
             }
             if (p < 0 || p > 65535) throw ConfigErrors.at(conf, "$inet_socket_port", "port out of range: " + p);
-            for (String b : binds) listeners.add(new ServerConfig.ListenAddress(b.equals("*") ? null : b, p));
+            for (String b : binds) {
+                String bind = b.startsWith("[") && b.endsWith("]") ? b.substring(1, b.length() - 1) : b;
+                listeners.add(new ServerConfig.ListenAddress(bind.equals("*") ? null : bind, p));
+            }
         }
-        if (listeners.isEmpty()) throw ConfigErrors.at(conf, "$inet_socket_port", "no port to listen on");
         int maxServers = conf.integer("$max_servers");
         if (maxServers < 1) throw ConfigErrors.at(conf, "$max_servers", "must be at least 1");
         IpAcl acl;

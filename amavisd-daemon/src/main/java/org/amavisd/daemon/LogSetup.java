@@ -19,13 +19,12 @@ import org.slf4j.LoggerFactory;
  */
 final class LogSetup {
     private static final String PATTERN = "%d{MMM dd HH:mm:ss} %property{HOSTNAME} %property{IDENT}[%property{PID}]: "
-            + "%replace((%X{logid}) ){'^\\(\\) $', ''}%msg%n";
+            + "%lid%msg%n";
 
     private LogSetup() {}
 
     static void apply(DaemonSettings s, boolean console) {
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        ctx.reset();
+        LoggerContext ctx = reset();
         ctx.putProperty("HOSTNAME", s.myhostname());
         ctx.putProperty("IDENT", s.syslogIdent());
         ctx.putProperty("PID", Long.toString(ProcessHandle.current().pid()));
@@ -45,7 +44,7 @@ final class LogSetup {
             syslog.setSyslogHost("127.0.0.1");
             syslog.setFacility(s.syslogFacility().toUpperCase(java.util.Locale.ROOT));
             syslog.setSuffixPattern(s.syslogIdent() + "[" + ProcessHandle.current().pid() + "]: "
-                    + "%replace((%X{logid}) ){'^\\(\\) $', ''}%msg");
+                    + "%lid%msg");
             syslog.start();
             root.addAppender(syslog);
         }
@@ -55,14 +54,26 @@ final class LogSetup {
 
     /** Foreground logging before any configuration is read (errors while reading it). */
     static void bootstrap() {
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        ctx.reset();
+        LoggerContext ctx = reset();
         ctx.putProperty("HOSTNAME", "localhost");
         ctx.putProperty("IDENT", "amavis");
         ctx.putProperty("PID", Long.toString(ProcessHandle.current().pid()));
         ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(start(ctx, new ConsoleAppender<>(), "console"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static LoggerContext reset() {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        java.util.Map<String, String> rules = (java.util.Map<String, String>) ctx.getObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY);
+        if (rules == null) {
+            rules = new java.util.HashMap<>();
+            ctx.putObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY, rules);
+        }
+        rules.put("lid", LogIdConverter.class.getName());
+        return ctx;
     }
 
     static Level level(int logLevel) {

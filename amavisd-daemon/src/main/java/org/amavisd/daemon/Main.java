@@ -66,19 +66,27 @@ public final class Main implements Callable<Integer> {
                 case "start":
                     return detached ? foreground(true) : DaemonControl.start(this, settings());
                 case "stop":
-                    return DaemonControl.stop(settings());
+                    return DaemonControl.stop(controlPidFile());
                 case "reload":
-                    return DaemonControl.reload(settings());
+                    return DaemonControl.reload(settings().pidFile()); // a bad config is refused before any signal
                 case "status":
-                    return DaemonControl.status(settings());
+                    return DaemonControl.status(controlPidFile());
                 default:
                     System.err.println("amavisd: unknown command '" + command + "' (foreground, debug, start, stop, reload, status)");
                     return 2;
             }
         } catch (ConfigException e) {
             System.err.println("amavisd: configuration error: " + e.getMessage());
+            if (command.equals("stop") || command.equals("status")) {
+                System.err.println("amavisd: to reach the running daemon without reading the configuration, name its pid file: -P FILE");
+            }
             return 1;
         }
+    }
+
+    /** stop and status need only the pid file: with -P they work even when the configuration is broken. */
+    private Path controlPidFile() throws ConfigException {
+        return pidFile != null ? pidFile : settings().pidFile();
     }
 
     AmavisConf loadConfig() throws ConfigException {

@@ -108,7 +108,7 @@ public final class SmtpRelayClient {
             quit(conn);
         } catch (IOException | RuntimeException e) {
             String detail = e.getMessage() == null ? e.toString() : e.getMessage();
-            log.info("({}) relaying to {} failed during {}: {}", msg.logId(), mtaId, stage, detail);
+            log.info("relaying to {} failed during {}: {}", mtaId, stage, detail);
             SmtpReply tempfail = SmtpReply.of(451, "4.5.0", "id=" + msg.logId() + " - Temporary MTA failure on relaying, From MTA("
                     + mtaId + ") during " + stage + ": " + SmtpClientConnection.abbreviate(detail));
             for (Recipient r : recipients) {
@@ -134,7 +134,7 @@ public final class SmtpRelayClient {
      */
     private boolean checkCapabilities(SmtpClientConnection conn, MessageContext msg, List<Recipient> pending, String mtaId) {
         if (msg.params().is8bit() && !conn.supports("8BITMIME")) {
-            log.warn("({}) BODY=8BITMIME but MTA({}) does not announce 8BITMIME", msg.logId(), mtaId);
+            log.warn("BODY=8BITMIME but MTA({}) does not announce 8BITMIME", mtaId);
             pending.forEach(r -> r.doneByMta(SmtpReply.of(550, "5.6.3", "Conversion to 7BIT required but not supported"), null));
             return false;
         }
@@ -253,7 +253,7 @@ public final class SmtpRelayClient {
 
     private static void settle(List<Recipient> rs, SmtpReply reply, String mtaId, String dflt, String queuedAs,
             String logId, String what) {
-        log.info("({}) MTA({}) answered {}: {}", logId, mtaId, what, reply);
+        log.info("MTA({}) answered {}: {}", mtaId, what, reply);
         SmtpReply r = fromMta(reply, mtaId, dflt);
         for (Recipient rcpt : rs) rcpt.doneByMta(r, queuedAs);
     }

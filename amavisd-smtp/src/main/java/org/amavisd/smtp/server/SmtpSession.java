@@ -167,7 +167,7 @@ public final class SmtpSession implements Runnable {
             try {
                 spool = SpoolDirectory.create(settings.tempBase(), logId);
             } catch (IOException e) {
-                log.error("({}) cannot create a temporary directory under {}: {}", logId, settings.tempBase(), e.toString());
+                log.error("cannot create a temporary directory under {}: {}", settings.tempBase(), e.toString());
                 in.readData(java.io.OutputStream.nullOutputStream(), 0); // stay in step with the client
                 return failAll(state, SmtpReply.of(451, "4.3.0", "id=" + logId + " - Error in creating temporary storage"));
             }
@@ -185,12 +185,12 @@ public final class SmtpSession implements Runnable {
             }
             if (data.overLimit()) {
                 spool.delete();
-                log.info("({}) rejected: message size {} B exceeds limit {} B", logId, data.size(), settings.messageSizeLimit());
+                log.info("rejected: message size {} B exceeds limit {} B", data.size(), settings.messageSizeLimit());
                 return failAll(state, SmtpReply.of(552, "5.3.4", "Message size (" + data.size() + " B) exceeds size limit"));
             }
             if (received.writeError() != null) {
                 spool.preserveOrDelete(false, received.writeError());
-                log.error("({}) cannot write message to {}: {}", logId, spool.messageFile(), received.writeError().toString());
+                log.error("cannot write message to {}: {}", spool.messageFile(), received.writeError().toString());
                 return failAll(state, SmtpReply.of(451, "4.3.0", "id=" + logId
                         + " - Error writing message to temporary storage: " + received.writeError().getMessage()));
             }
@@ -213,7 +213,7 @@ public final class SmtpSession implements Runnable {
             settings.processor().process(message);
         } catch (Exception | Error e) {
             failure = e;
-            log.error("({}) processing failed", message.logId(), e);
+            log.error("processing failed", e);
         }
         for (Recipient r : message.recipients()) {
             if (!r.isDone()) {
@@ -230,7 +230,7 @@ public final class SmtpSession implements Runnable {
         try {
             settings.listener().messageDone(message, replies, failure);
         } catch (RuntimeException e) {
-            log.error("({}) message listener failed", message.logId(), e);
+            log.error("message listener failed", e);
         }
         spool.preserveOrDelete(settings.preserveEvidence(), failure);
         return replies;

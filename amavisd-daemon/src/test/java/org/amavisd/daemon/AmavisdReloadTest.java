@@ -1,0 +1,67 @@
+package org.amavisd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.amavisd.policy.conf.AmavisConf;
+import org.amavisd.smtp.testing.RecordingMta;
+import org.amavisd.smtp.testing.ScriptedClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reload re-reads amavisd.conf for new connections, keeps open ones, and keeps the old config when the new one is bad. */
+class AmavisdReloadTest {
+    @TempDir
+    Path dir;
+
+    private Path writeConf(int backEndPort) throws Exception {
+        Path conf = dir.resolve("amavisd.conf");
+        Files.writeString(conf, "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = 0;\n"
+                + "$inet_socket_bind = '127.0.0.1';\n$forward_method = 'smtp:[127.0.0.1]:" + backEndPort + "';\n1;\n");
+        return conf;
+    }
+
+    @Test
+    void reloadSwitchesNewConnectionsAndKeepsTheOldConfigWhenTheNewOneIsBad() throws Exception {
+        try (RecordingMta first = RecordingMta.smtp(); RecordingMta second = RecordingMta.smtp()) {
+            Path conf = writeConf(first.port());
+            Amavisd daemon = new Amavisd(() -> AmavisConf.load(conf), s -> s, false);
+            daemon.start();
+            try {
+                int port = daemon.ports().get(0);
+                ScriptedClient before = new ScriptedClient(port);
+                before.reply();
+                before.command("EHLO front.test");
+
+                writeConf(second.port());
+                assertThat(daemon.reload()).isEqualTo("configuration reloaded");
+                try (ScriptedClient after = new ScriptedClient(port)) {
+                    assertThat(after.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: after\r\n\r\nx\r\n"))
+                            .contains("MTA(smtp:[127.0.0.1]:" + second.port() + ")");
+                }
+                // the connection opened before the reload finishes on the settings it started with
+                before.command("MAIL FROM:<a@x.test>");
+                before.command("RCPT TO:<b@y.test>");
+                before.command("DATA");
+                before.send("Subject: before\r\n\r\nx\r\n.\r\n");
+                assertThat(before.reply()).contains("MTA(smtp:[127.0.0.1]:" + first.port() + ")");
+                before.close();
+
+                Files.writeString(conf, "$forward_method = 'smtp:[127.0.0.1]:1';\n$max_servers = ;\n");
+                assertThat(daemon.reload()).startsWith("reload failed, keeping the running configuration: ")
+                        .contains(conf + ":2:");
+                try (ScriptedClient again = new ScriptedClient(port)) {
+                    assertThat(again.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: again\r\n\r\nx\r\n"))
+                            .contains("MTA(smtp:[127.0.0.1]:" + second.port() + ")");
+                }
+            } finally {
+                daemon.stop();
+            }
+            assertThat(first.messages()).extracting(m -> m.data().lines().filter(l -> l.startsWith("Subject:")).findFirst().orElse(""))
+                    .containsExactly("Subject: before");
+            assertThat(second.messages()).hasSize(2);
+        }
+    }
+}
