@@ -1,0 +1,138 @@
+package org.amavisd.daemon.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.amavisd.daemon.Amavisd;
+import org.amavisd.policy.conf.AmavisConf;
+import org.amavisd.smtp.testing.ScriptedClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Real Postfix on both sides: front smtpd (content_filter) → amavisd → re-injection smtpd →
+ * Maildir. Postfix's own log shows what it was told; the Maildir shows what arrived.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostfixEndToEndTest {
+    private static MailServices services;
+    private static Amavisd daemon;
+    private static Path conf;
+
+    @BeforeAll
+    static void startAll() throws Exception {
+        services = MailServices.forPostfix(21000);
+        services.start();
+        conf = services.writeAmavisdConf("");
+        daemon = startDaemon();
+    }
+
+    private static Amavisd startDaemon() throws Exception {
+        Amavisd d = new Amavisd(() -> AmavisConf.load(conf), s -> s, true);
+        d.start();
+        return d;
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        if (daemon != null) daemon.stop();
+        if (services != null) services.stop();
+    }
+
+    private static String send(int port, String from, List<String> rcpts, String marker) throws Exception {
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            String reply = c.sendMail("EHLO", from, rcpts, "From: <" + from + ">\r\nTo: <" + rcpts.get(0) + ">\r\n"
+                    + "Subject: e2e " + marker + "\r\nMessage-ID: <" + marker + "@client.test>\r\n\r\nbody of " + marker + "\r\n");
+            c.command("QUIT");
+            return reply;
+        }
+    }
+
+    private static String marker() {
+        return "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    @Test
+    @Order(1)
+    void cleanMailToTwoRecipientsArrivesWithOurReceivedHeader() throws Exception {
+        String m = marker();
+        assertThat(send(services.smtpPort, "alice@example.org", List.of("bob@example.net", "carol@example.com"), m))
+                .startsWith("250");
+        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).size() == 2);
+        for (String msg : services.delivered(m)) {
+            assertThat(msg).containsPattern("Received: from mta\\.example\\.test \\(\\[127\\.0\\.0\\.1\\]\\)\r?\n\tby amavis\\.e2e\\.test "
+                    + "\\(amavis, port " + services.filterPort + "\\) with ESMTP\r?\n\tid [A-Za-z0-9_-]{12};");
+            assertThat(msg).contains("body of " + m);
+        }
+        assertThat(services.delivered(m)).anyMatch(s -> s.contains("Delivered-To: bob@example.net"))
+                .anyMatch(s -> s.contains("Delivered-To: carol@example.com"));
+        // Postfix's amavisfeed client was given our reply, quoting the re-injection smtpd's
+        await().atMost(MailServices.deliveryWait()).until(() -> services.maillog().matches(
+                "(?s).*relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + services.filterPort + ".*status=sent \\(250 2\\.0\\.0 from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:"
+                        + services.reinjectPort + "\\): 250 2\\.0\\.0 Ok: queued as [0-9A-F]+\\).*"));
+    }
+
+    @Test
+    @Order(2)
+    void submissionPathGoesThroughTheSecondPort() throws Exception {
+        String m = marker();
+        assertThat(send(services.submitPort, "user@example.test", List.of("friend@example.net"), m)).startsWith("250");
+        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).size() == 1);
+        assertThat(services.delivered(m).get(0)).contains("(amavis, port " + services.origFilterPort + ")");
+    }
+
+    @Test
+    @Order(3)
+    void recipientRejectedByTheBackEndIsBouncedByTheFrontMta() throws Exception {
+        String m = marker();
+        assertThat(send(services.smtpPort, "sender@example.org", List.of("nobody@reject.example.test"), m)).startsWith("250");
+        // the front Postfix got our 5xx for it and returns the mail to its sender
+        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).stream()
+                .anyMatch(s -> s.contains("Delivered-To: sender@example.org") && s.contains("MAILER-DAEMON")));
+        assertThat(services.maillog()).containsPattern("to=<nobody@reject\\.example\\.test>.*status=bounced \\(host 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\] said: "
+                + "5\\d\\d 5\\.\\d\\.\\d from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:" + services.reinjectPort + "\\)");
+    }
+
+    @Test
+    @Order(4)
+    void backEndTempfailKeepsTheMailInTheFrontQueue() throws Exception {
+        String m = marker();
+        assertThat(send(services.smtpPort, "sender@example.org", List.of("later@tempfail.example.test"), m)).startsWith("250");
+        await().atMost(MailServices.deliveryWait()).until(() -> services.maillog().matches(
+                "(?s).*to=<later@tempfail\\.example\\.test>.*status=deferred \\(host 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\] said: 4\\d\\d 4\\.\\d\\.\\d from MTA.*"));
+        assertThat(services.delivered(m)).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void someRecipientsRejectedUnderSmtpTempfailsAllUntilDsnExists() throws Exception {
+        String m = marker();
+        assertThat(send(services.smtpPort, "sender@example.org", List.of("erin@example.net", "nobody@reject.example.test"), m))
+                .startsWith("250");
+        await().atMost(MailServices.deliveryWait()).until(() -> services.maillog().matches(
+                "(?s).*to=<erin@example\\.net>.*status=deferred \\(host 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\] said: 451 4\\.5\\.0 id=.*"));
+        assertThat(services.delivered(m)).as("nothing delivered twice: nothing delivered yet").isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void mailWaitsInPostfixWhileAmavisdIsDownAndFlowsWhenItIsBack() throws Exception {
+        daemon.stop();
+        daemon = null;
+        String m = marker();
+        assertThat(send(services.smtpPort, "alice@example.org", List.of("dave@example.net"), m)).startsWith("250");
+        await().atMost(MailServices.deliveryWait()).until(() -> services.maillog().matches(
+                "(?s).*connect to 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + services.filterPort + ": Connection refused.*"));
+        assertThat(services.delivered(m)).isEmpty();
+        daemon = startDaemon();
+        services.flushQueue();
+        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).size() == 1);
+    }
+}
