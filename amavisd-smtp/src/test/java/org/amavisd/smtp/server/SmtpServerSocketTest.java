@@ -134,6 +134,42 @@ class SmtpServerSocketTest {
     }
 
     @Test
+    void lmtpBackEndGivesEachRecipientItsOwnResultAfterData() throws Exception {
+        RecordingMta lmtp = new RecordingMta(true, List.of("PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME"));
+        lmtp.dataReply("full@example.net", "452 4.2.2 <full@example.net> mailbox full");
+        this.mta = lmtp;
+        int port = startWith(relayTo(ForwardMethod.parse("lmtp:[127.0.0.1]:" + lmtp.port())), 2, Duration.ofSeconds(30), 0,
+                a -> true);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            c.reply();
+            c.command("LHLO front.test");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<ok@example.net>");
+            c.command("RCPT TO:<full@example.net>");
+            c.command("DATA");
+            c.send(ScriptedClient.dotStuff(MSG) + ".\r\n");
+            assertThat(c.reply()).matches("250 2\\.0\\.0 from MTA\\(lmtp:\\[127\\.0\\.0\\.1\\]:\\d+\\): 250 2\\.0\\.0 <ok@example\\.net> Ok: queued as Q\\d+");
+            assertThat(c.reply()).startsWith("452 4.2.2 from MTA(lmtp:").endsWith("mailbox full");
+        }
+        assertThat(lmtp.transcript()).anyMatch(l -> l.startsWith("LHLO "));
+    }
+
+    @Test
+    void smtpFrontWithLmtpBackEndPartlyFailingAfterDataTempfailsTheWholeMessage() throws Exception {
+        RecordingMta lmtp = new RecordingMta(true, List.of("PIPELINING", "ENHANCEDSTATUSCODES"));
+        lmtp.dataReply("gone@example.net", "550 5.1.1 <gone@example.net> no such user");
+        this.mta = lmtp;
+        int port = startWith(relayTo(ForwardMethod.parse("lmtp:[127.0.0.1]:" + lmtp.port())), 2, Duration.ofSeconds(30), 0,
+                a -> true);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            // one reply must cover both: the rejection is not lost (the front MTA retries; the
+            // delivered recipient may see a duplicate, which is better than a silent loss)
+            assertThat(c.sendMail("EHLO", "a@example.org", List.of("ok@example.net", "gone@example.net"), MSG))
+                    .startsWith("451 4.5.0 id=").contains("1 recipient(s) accepted but 1 rejected");
+        }
+    }
+
+    @Test
     void smtpWithSomeRecipientsRejectedTempfailsAllAndDeliversNothing() throws Exception {
         int port = start(RecordingMta.smtp());
         try (ScriptedClient c = new ScriptedClient(port)) {
