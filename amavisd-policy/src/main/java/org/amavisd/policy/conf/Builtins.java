@@ -33,8 +33,8 @@ final class Builtins {
   /** amavisd-new config helpers that a later version will implement. */
   private static final Set<String> NOT_YET = Set.of(
       "new_RE", "read_hash", "read_array", "read_text", "read_l10n_templates", "dkim_key",
-      "include_config_files", "ask_daemon", "ask_av", "Opaque", "OpaqueRef", "c", "cr", "ca",
-      "sprintf", "pack", "chomp", "exists", "delete", "defined", "scalar", "keys", "values", "split");
+      "ask_daemon", "ask_av", "Opaque", "OpaqueRef", "c", "cr", "ca",
+      "sprintf", "pack", "exists", "delete", "defined", "scalar", "keys", "values", "split");
 
   private static final Map<String, Builtin> FUNCTIONS = new HashMap<>();
 
@@ -49,6 +49,8 @@ final class Builtins {
     FUNCTIONS.put("length", (ev, call) -> List.of(PerlValue.of(ev.stringArg(call).length())));
     FUNCTIONS.put("push", (ev, call) -> ev.pushOrUnshift(call, false));
     FUNCTIONS.put("unshift", (ev, call) -> ev.pushOrUnshift(call, true));
+    FUNCTIONS.put("include_config_files", Evaluator::includeFiles);
+    FUNCTIONS.put("chomp", Evaluator::chomp);
     for (String n : NOT_YET) {
       FUNCTIONS.put(n, (ev, call) -> {
         throw new ConfigException(call.at(), "unsupported construct '" + n + "' (not implemented yet)");

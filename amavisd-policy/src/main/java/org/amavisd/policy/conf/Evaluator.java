@@ -1,8 +1,11 @@
 package org.amavisd.policy.conf;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.amavisd.policy.conf.Ast.*;
 
@@ -26,11 +29,19 @@ final class Evaluator {
   private final Set<String> fileLexicals = new HashSet<>();
   /** False while catalogue defaults are evaluated: those are not user assignments. */
   private boolean recordOrigins = true;
+  /** The file being evaluated, for resolving relative include paths; null for in-memory text. */
+  private Path currentFile;
+  private int includeDepth;
+  private static final int MAX_INCLUDE_DEPTH = 16;
 
   Evaluator(Store store, SettingsCatalogue catalogue, List<ConfigWarning> warnings) {
     this.store = store;
     this.catalogue = catalogue;
     this.warnings = warnings;
+  }
+
+  void setCurrentFile(Path file) {
+    this.currentFile = file;
   }
 
   void setRecordOrigins(boolean record) {
@@ -51,6 +62,72 @@ final class Evaluator {
         store.declared.remove(k);
       }
       fileLexicals.clear();
+    }
+  }
+
+  /**
+   * include_config_files('a', 'b'): evaluates each file in the shared store, like amavisd-new.
+   * Relative names are resolved against the including file's directory. The includer's lexicals
+   * are hidden meanwhile, as Perl's {@code do FILE} cannot see them either.
+   */
+  List<Object> includeFiles(Call c) throws ConfigException {
+    if (includeDepth >= MAX_INCLUDE_DEPTH) {
+      throw new ConfigException(c.at(), "include_config_files nested too deeply (loop?)");
+    }
+    List<Object> names = new ArrayList<>();
+    for (Expr a : c.args()) {
+      names.addAll(list(a));
+    }
+    for (Object n : names) {
+      Path p = Path.of(Rt.str(n));
+      if (!p.isAbsolute() && currentFile != null && currentFile.getParent() != null) {
+        p = currentFile.getParent().resolve(p);
+      }
+      List<Path> files;
+      try {
+        files = ConfigSources.resolve(p);
+      } catch (ConfigException e) {
+        throw new ConfigException(c.at(), "include_config_files: " + e.detail() + ": " + p, e);
+      }
+      for (Path f : files) {
+        runNested(f);
+      }
+    }
+    return List.of();
+  }
+
+  private void runNested(Path f) throws ConfigException {
+    List<Stmt> program = Parser.parse(ConfigSources.read(f), f.toString());
+    Map<String, Object> stash = new HashMap<>();
+    for (String k : fileLexicals) {
+      Object v = store.scalars.remove(k);
+      v = v != null ? v : store.arrays.remove(k);
+      v = v != null ? v : store.hashes.remove(k);
+      if (v != null) {
+        stash.put(k, v);
+      }
+    }
+    Set<String> outerLexicals = new HashSet<>(fileLexicals);
+    fileLexicals.clear();
+    Path outerFile = currentFile;
+    currentFile = f;
+    includeDepth++;
+    try {
+      runFile(program);
+    } finally {
+      includeDepth--;
+      currentFile = outerFile;
+      fileLexicals.addAll(outerLexicals);
+      store.declared.addAll(outerLexicals);
+      stash.forEach((k, v) -> {
+        if (v instanceof Rt.Box b) {
+          store.scalars.put(k, b);
+        } else if (v instanceof Rt.Arr a) {
+          store.arrays.put(k, a);
+        } else {
+          store.hashes.put(k, (Rt.Hash) v);
+        }
+      });
     }
   }
 
@@ -156,7 +233,7 @@ final class Evaluator {
       return new PerlValue.RegexValue(r.source(), r.flags());
     }
     if (e instanceof Backtick b) {
-      throw new ConfigException(b.at(), "unsupported construct 'backticks' (commands are not run)");
+      return PerlValue.of(CommandEmulation.output(b.command(), b.at(), warnings));
     }
     if (e instanceof Call c) {
       List<Object> r = call(c);
@@ -246,6 +323,25 @@ final class Evaluator {
       throw new ConfigException(c.at(), "unsupported construct '" + c.name() + "()' (unknown function)");
     }
     return b.call(this, c);
+  }
+
+  /** chomp(EXPR): removes one trailing newline from the lvalue, which may be an assignment. */
+  List<Object> chomp(Call c) throws ConfigException {
+    int removed = 0;
+    for (Expr a : c.args()) {
+      Expr target = a;
+      if (a instanceof Assign as) {
+        scalar(as);
+        target = as.target();
+      }
+      Slot s = slot(target, true);
+      String v = Rt.str(s.get());
+      if (s.get() instanceof PerlValue.Str && v.endsWith("\n")) {
+        s.set(PerlValue.of(v.substring(0, v.length() - 1)));
+        removed++;
+      }
+    }
+    return List.of(PerlValue.of(removed));
   }
 
   String stringArg(Call c) throws ConfigException {

@@ -41,14 +41,16 @@ class ErrorsTest {
         .hasMessage(FILE + ":2:7: unsupported construct 'new_RE' (not implemented yet)");
     assertThat(fail("read_hash(\\%h, '/etc/x');"))
         .hasMessage(FILE + ":1:1: unsupported construct 'read_hash' (not implemented yet)");
-    assertThat(fail("chomp($mydomain = `head -n 1 /etc/mailname`);"))
-        .hasMessageStartingWith(FILE + ":1:1: unsupported construct 'chomp'");
+    assertThat(fail("$t = read_text('/etc/x');"))
+        .hasMessage(FILE + ":1:6: unsupported construct 'read_text' (not implemented yet)");
   }
 
   @Test
   void backticksAreNeverRun() {
-    assertThat(fail("  $mydomain = `hostname`;"))
-        .hasMessage(FILE + ":1:15: unsupported construct 'backticks' (commands are not run)");
+    assertThat(fail("  $mydomain = `touch /tmp/x`;"))
+        .hasMessage(FILE + ":1:15: unsupported construct 'backticks' (commands are not run): `touch /tmp/x`");
+    assertThat(fail("$x = `head -n 1 /etc/mailname; rm -rf /`;"))
+        .hasMessageContaining("commands are not run");
   }
 
   @Test
