@@ -23,6 +23,7 @@ final class Evaluator {
   }
 
   private final Store store;
+  private final Places places = new Places(this);
   private final SettingsCatalogue catalogue;
   private final List<ConfigWarning> warnings;
   private final Set<String> warnedUnknown = new HashSet<>();
@@ -325,187 +326,23 @@ final class Evaluator {
     return b.call(this, c);
   }
 
-  /** chomp(EXPR): removes one trailing newline from the lvalue, which may be an assignment. */
-  List<Object> chomp(Call c) throws ConfigException {
-    int removed = 0;
-    for (Expr a : c.args()) {
-      Expr target = a;
-      if (a instanceof Assign as) {
-        scalar(as);
-        target = as.target();
-      }
-      Slot s = slot(target, true);
-      String v = Rt.str(s.get());
-      if (s.get() instanceof PerlValue.Str && v.endsWith("\n")) {
-        s.set(PerlValue.of(v.substring(0, v.length() - 1)));
-        removed++;
-      }
-    }
-    return List.of(PerlValue.of(removed));
-  }
-
-  String stringArg(Call c) throws ConfigException {
-    return c.args().isEmpty() ? "" : Rt.str(scalar(c.args().get(0)));
-  }
-
-  List<Object> pushOrUnshift(Call c, boolean front) throws ConfigException {
-    if (c.args().isEmpty()) {
-      throw new ConfigException(c.at(), c.name() + " needs an array");
-    }
-    Rt.Arr target = arrayOf(c.args().get(0));
-    List<Object> values = new ArrayList<>();
-    for (Expr a : c.args().subList(1, c.args().size())) {
-      values.addAll(list(a));
-    }
-    if (front) {
-      target.items.addAll(0, values);
-    } else {
-      target.items.addAll(values);
-    }
-    if (c.args().get(0) instanceof Var v) {
-      noteAssignment(key(v), c.at());
-    }
-    return List.of(PerlValue.of(target.items.size()));
-  }
-
   // ---------------------------------------------------------------- references and lvalues
 
   private Object makeRef(MakeRef r) throws ConfigException {
-    Expr t = r.target();
-    if (t instanceof Var v) {
-      return switch (v.sigil()) {
-        case '$' -> new Rt.Ref(store.scalar(key(v)));
-        case '@' -> new Rt.Ref(store.array(key(v)));
-        default -> new Rt.Ref(store.hash(key(v)));
-      };
-    }
-    if (t instanceof Declare d && d.vars().size() == 1) {
-      scalar(d);
-      return makeRef(new MakeRef(d.vars().get(0), r.at()));
-    }
-    if (t instanceof Deref d && d.sigil() != '$') {
-      return new Rt.Ref(derefTarget(scalar(d.ref()), d.sigil(), d.at()));
-    }
-    Rt.Box box = new Rt.Box();
-    box.value = scalar(t);
-    return new Rt.Ref(box);
+    return places.makeRef(r);
   }
 
   Rt.Arr arrayOf(Expr e) throws ConfigException {
-    if (e instanceof Var v && v.sigil() == '@') {
-      return store.array(key(v));
-    }
-    if (e instanceof Deref d && d.sigil() == '@') {
-      return (Rt.Arr) derefTarget(scalar(d.ref()), '@', d.at());
-    }
-    throw new ConfigException(e.at(), "an array is required here");
+    return places.arrayOf(e);
   }
 
   Object derefTarget(Object v, char sigil, Origin at) throws ConfigException {
-    if (v instanceof Rt.Ref r) {
-      if (sigil == '@' && r.target instanceof Rt.Arr
-          || sigil == '%' && r.target instanceof Rt.Hash
-          || sigil == '$' && r.target instanceof Rt.Box) {
-        return r.target;
-      }
-    }
-    String want = sigil == '@' ? "an ARRAY" : sigil == '%' ? "a HASH" : "a SCALAR";
-    throw new ConfigException(at, "not " + want + " reference: " + Rt.str(v));
+    return places.derefTarget(v, sigil, at);
   }
 
   /** Resolves an element or scalar location; with {@code autoviv} missing containers are created. */
   Slot slot(Expr e, boolean autoviv) throws ConfigException {
-    if (e instanceof Var v && v.sigil() == '$') {
-      Rt.Box b = store.scalar(key(v));
-      return boxSlot(b);
-    }
-    if (e instanceof Declare d && d.vars().size() == 1 && d.vars().get(0).sigil() == '$') {
-      declare(d);
-      return slot(d.vars().get(0), autoviv);
-    }
-    if (e instanceof Deref d && d.sigil() == '$') {
-      return boxSlot((Rt.Box) derefTarget(scalar(d.ref()), '$', d.at()));
-    }
-    if (e instanceof Element el) {
-      Object container = container(el, autoviv);
-      if (container == null) {
-        return constSlot();
-      }
-      if (el.hashSubscript()) {
-        Rt.Hash h = (Rt.Hash) container;
-        String k = Rt.str(scalar(el.index()));
-        return new Slot() {
-          public Object get() {
-            return h.map.getOrDefault(k, PerlValue.UNDEF);
-          }
-
-          public void set(Object v) {
-            h.map.put(k, v);
-          }
-        };
-      }
-      Rt.Arr a = (Rt.Arr) container;
-      int idx = (int) Rt.num(scalar(el.index()));
-      return new Slot() {
-        public Object get() {
-          int i = idx < 0 ? a.items.size() + idx : idx;
-          return i >= 0 && i < a.items.size() ? a.items.get(i) : PerlValue.UNDEF;
-        }
-
-        public void set(Object v) {
-          int i = idx < 0 ? a.items.size() + idx : idx;
-          while (a.items.size() <= i) {
-            a.items.add(PerlValue.UNDEF);
-          }
-          a.items.set(i, v);
-        }
-      };
-    }
-    throw new ConfigException(e.at(), "can't modify this expression in an assignment");
-  }
-
-  private Object container(Element el, boolean autoviv) throws ConfigException {
-    char sigil = el.hashSubscript() ? '%' : '@';
-    if (!el.viaRef()) {
-      Var v = (Var) el.base();
-      String k = catalogue.canonical(sigil + v.name());
-      return sigil == '%' ? store.hash(k) : store.array(k);
-    }
-    Slot holder = slot(el.base(), autoviv);
-    Object current = holder.get();
-    if (current instanceof PerlValue.Undef) {
-      if (!autoviv) {
-        return null;
-      }
-      Object fresh = sigil == '%' ? new Rt.Hash() : new Rt.Arr();
-      holder.set(new Rt.Ref(fresh));
-      return fresh;
-    }
-    return derefTarget(current, sigil, el.at());
-  }
-
-  private static Slot boxSlot(Rt.Box b) {
-    return new Slot() {
-      public Object get() {
-        return b.value;
-      }
-
-      public void set(Object v) {
-        b.value = v;
-      }
-    };
-  }
-
-  private static Slot constSlot() {
-    return new Slot() {
-      public Object get() {
-        return PerlValue.UNDEF;
-      }
-
-      public void set(Object v) {
-        throw new IllegalStateException("read-only slot");
-      }
-    };
+    return places.slot(e, autoviv);
   }
 
   void declare(Declare d) {
