@@ -234,10 +234,10 @@ abstract class TermParser extends TokenCursor {
       throw unsupported(t, w);
     }
     if (peek().isOp("(")) {
-      Token open = next();
+      next();
       List<Expr> args = peek().isOp(")") ? List.of() : items(lowExpr());
       expectOp(")");
-      return new Call(w, args, true, open.origin().equals(at) ? at : at);
+      return new Call(w, args, true, at);
     }
     if (Builtins.isConstant(w)) {
       return new Call(w, List.of(), false, at);

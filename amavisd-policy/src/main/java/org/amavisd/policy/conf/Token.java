@@ -1,8 +1,9 @@
 package org.amavisd.policy.conf;
 
 /**
- * One lexical token. {@code extra} carries regex flags; {@code spaceBefore} lets the parser tell
- * {@code $h{k}} (subscript) from {@code $x {} } which never occurs in config files but costs nothing.
+ * One lexical token. {@code extra} carries regex flags; {@code start}/{@code end} are source
+ * offsets, used to tell an adjacent subscript ({@code $h{k}}) from separate tokens and to keep
+ * the text of anonymous subs.
  */
 record Token(TokenKind kind, String text, String extra, Origin origin, int start, int end) {
   boolean is(TokenKind k, String t) {

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +38,26 @@ class InstalledDebianConfigTest {
     }
     System.out.println("Debian conf.d constructs not supported yet:\n  " + String.join("\n  ", failures));
     assertThat(files).isNotEmpty();
+  }
+
+  @Test
+  void everyConfDFileParsesAndSetsOnlyKnownVariables() throws Exception {
+    assumeTrue(Files.isDirectory(CONF_D), "Debian amavisd-new config not installed");
+    Pattern assignment = Pattern.compile("(?m)^\\s*(?:chomp\\()?([$@%])(\\w+)\\s*(\\{)?[^=\\n]*?=[^=~>]");
+    List<String> checked = new ArrayList<>();
+    for (Path f : ConfigSources.resolve(CONF_D)) {
+      String text = ConfigSources.read(f);
+      assertThat(Parser.parse(text, f.toString())).as("statements of %s", f).isNotEmpty();
+      Matcher m = assignment.matcher(text);
+      while (m.find()) {
+        String name = (m.group(3) != null && m.group(1).equals("$") ? "%" : m.group(1)) + m.group(2);
+        checked.add(name);
+        if (!name.equals("%ENV")) {
+          assertThat(SettingsCatalogue.standard().isKnown(name)).as("%s in %s", name, f).isTrue();
+        }
+      }
+    }
+    assertThat(checked).contains("$QUARANTINEDIR", "@av_scanners", "%policy_bank", "$myhostname", "%ENV");
   }
 
   @Test
