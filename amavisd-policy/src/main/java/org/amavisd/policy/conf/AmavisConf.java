@@ -122,6 +122,9 @@ public final class AmavisConf {
       evaluator.setRecordOrigins(false);
       evaluator.runFile(Parser.parse(text.toString(), Origin.DEFAULT.file()));
       store.scalar("$myhostname").value = PerlValue.of(HostIdentity.fqdn());
+      // %ENV is the process environment, as in Perl ($ENV{HOME}, $ENV{PATH})
+      Rt.Hash env = store.hash("%ENV");
+      System.getenv().forEach((k, v) -> env.map.put(k, PerlValue.of(v)));
       evaluator.setRecordOrigins(true);
     }
 

@@ -171,6 +171,7 @@ final class Evaluator {
       return PerlValue.UNDEF;
     }
     if (e instanceof Var v) {
+      noteRead(v);
       return switch (v.sigil()) {
         case '$' -> store.scalar(key(v)).value;
         case '@' -> PerlValue.of(store.array(key(v)).items.size());
@@ -261,9 +262,11 @@ final class Evaluator {
       return out;
     }
     if (e instanceof Var v && v.sigil() == '@') {
+      noteRead(v);
       return new ArrayList<>(store.array(key(v)).items);
     }
     if (e instanceof Var v && v.sigil() == '%') {
+      noteRead(v);
       return flatten(store.hash(key(v)));
     }
     if (e instanceof Deref d && d.sigil() != '$') {
@@ -372,10 +375,26 @@ final class Evaluator {
         || !warnedUnknown.add(key)) {
       return;
     }
+    warnings.add(new ConfigWarning(at, "unknown variable " + key + suggestion(key)));
+  }
+
+  /**
+   * Perl under {@code use strict} refuses undeclared globals at compile time; amavisd-new's
+   * are all declared, so reading a name that is neither known nor ever set is most likely a typo.
+   */
+  private void noteRead(Var v) {
+    String k = key(v);
+    if (!recordOrigins || store.exists(k) || catalogue.isKnown(k) || store.declared.contains(k)
+        || !warnedUnknown.add(k)) {
+      return;
+    }
+    warnings.add(new ConfigWarning(v.at(), "use of unknown variable " + k + " (undefined)" + suggestion(k)));
+  }
+
+  private String suggestion(String k) {
     List<String> names = new ArrayList<>();
     catalogue.all().forEach(s -> names.add(s.name()));
-    String hint = NameSuggester.nearest(key, names).map(n -> "; did you mean " + n + "?").orElse("");
-    warnings.add(new ConfigWarning(at, "unknown variable " + key + hint));
+    return NameSuggester.nearest(k, names).map(n -> "; did you mean " + n + "?").orElse("");
   }
 
   SettingsCatalogue catalogue() {

@@ -120,7 +120,11 @@ final class Lexer {
   }
 
   private void emit(TokenKind kind, String text, String extra, Origin o, int start) {
-    out.add(new Token(kind, text, extra, o, start, pos));
+    emit(kind, text, extra, o, start, null);
+  }
+
+  private void emit(TokenKind kind, String text, String extra, Origin o, int start, Origin body) {
+    out.add(new Token(kind, text, extra, o, start, pos, body));
     prevEndsTerm = switch (kind) {
       case NUMBER, STRING, INTERP_STRING, QW, REGEX, BACKTICK, VARIABLE, IDENT -> true;
       case OP -> text.equals(")") || text.equals("]") || text.equals("}");
@@ -141,7 +145,8 @@ final class Lexer {
       emit(TokenKind.STRING, readSingleQuoted('\'', '\'', o), null, o, start);
     } else if (c == '"') {
       pos++;
-      emit(TokenKind.INTERP_STRING, readDelimited('"', '"', o), null, o, start);
+      Origin body = here();
+      emit(TokenKind.INTERP_STRING, readDelimited('"', '"', o), null, o, start, body);
     } else if (c == '`') {
       pos++;
       emit(TokenKind.BACKTICK, readDelimited('`', '`', o), null, o, start);
@@ -208,18 +213,19 @@ final class Lexer {
       if (d != '\0' && !isWordChar(d) && !Character.isWhitespace(d) && !fatComma
           && d != ',' && d != ';' && d != ')' && d != '}' && !(d == '#' && pos > save)) {
         pos++;
+        Origin body = here();
         char close = closerOf(d);
         switch (word) {
           case "q" -> emit(TokenKind.STRING, readSingleQuoted(d, close, o), null, o, start);
-          case "qq" -> emit(TokenKind.INTERP_STRING, readDelimited(d, close, o), null, o, start);
+          case "qq" -> emit(TokenKind.INTERP_STRING, readDelimited(d, close, o), null, o, start, body);
           case "qw" -> emit(TokenKind.QW, readDelimited(d, close, o), null, o, start);
           default -> {
-            String body = readDelimited(d, close, o);
+            String pattern = readDelimited(d, close, o);
             int fs = pos;
             while (pos < src.length() && Character.isLetter(src.charAt(pos))) {
               pos++;
             }
-            emit(TokenKind.REGEX, body, src.substring(fs, pos), o, start);
+            emit(TokenKind.REGEX, pattern, src.substring(fs, pos), o, start);
           }
         }
         return;
@@ -367,7 +373,8 @@ final class Lexer {
     heredocBodyStart = doc.end();
     heredocResume = doc.end();
     heredocResumeLine = bodyLine + doc.lines();
-    emit(interpolate ? TokenKind.INTERP_STRING : TokenKind.STRING, doc.body(), null, o, start);
+    emit(interpolate ? TokenKind.INTERP_STRING : TokenKind.STRING, doc.body(), null, o, start,
+        new Origin(file, bodyLine, 1));
   }
 
   private static final String[] OPERATORS = {

@@ -85,7 +85,7 @@ abstract class TermParser extends TokenCursor {
       case STRING:
         return new Str(t.text(), at);
       case INTERP_STRING:
-        return Interpolation.parse(t.text(), at);
+        return Interpolation.parse(t.text(), at, t.bodyOrigin() != null ? t.bodyOrigin() : at);
       case QW: {
         List<Expr> words = new ArrayList<>();
         for (String w : t.text().trim().split("\\s+")) {

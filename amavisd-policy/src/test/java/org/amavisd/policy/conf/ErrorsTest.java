@@ -111,4 +111,25 @@ class ErrorsTest {
     AmavisConf c = AmavisConf.parse("my $helper = 1; our $shared = 2; use vars qw($legacy); $legacy = 3;", FILE);
     assertThat(c.warnings()).isEmpty();
   }
+
+  @Test
+  void errorsInsideStringsPointAtTheVariable() {
+    assertThat(fail("$x = 1;\n$y = \"abc ${a b}\";"))
+        .hasMessage(FILE + ":2:11: unsupported construct '${a b}' in string");
+    assertThat(fail("$y = qq{line1\n  @{[ 1 ]}};"))
+        .hasMessage(FILE + ":2:3: unsupported construct '@{...}' in string");
+    assertThat(fail("$y = <<EOT;\nfirst\n  x ${a b}\nEOT\n"))
+        .hasMessage(FILE + ":3:5: unsupported construct '${a b}' in string");
+  }
+
+  @Test
+  void readingAnUnknownVariableWarnsWithSuggestion() throws Exception {
+    AmavisConf c = AmavisConf.parse("$virus_admin = \"postmaster\\@$mydomian\";\n@inet_acl = (@mynetwork);", FILE);
+    assertThat(c.warnings()).containsExactly(
+        new ConfigWarning(new Origin(FILE, 1, 29),
+            "use of unknown variable $mydomian (undefined); did you mean $mydomain?"),
+        new ConfigWarning(new Origin(FILE, 2, 14),
+            "use of unknown variable @mynetwork (undefined); did you mean @mynetworks?"));
+    assertThat(c.scalar("virus_admin")).contains("postmaster@");
+  }
 }
