@@ -2,7 +2,6 @@ package org.amavisd.policy.conf;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ final class Evaluator {
   private final SettingsCatalogue catalogue;
   private final List<ConfigWarning> warnings;
   private final Set<String> warnedUnknown = new HashSet<>();
-  private final Set<String> fileLexicals = new HashSet<>();
   /** False while catalogue defaults are evaluated: those are not user assignments. */
   private boolean recordOrigins = true;
   /** The file being evaluated, for resolving relative include paths; null for in-memory text. */
@@ -49,20 +47,15 @@ final class Evaluator {
     this.recordOrigins = record;
   }
 
-  /** Runs one file; its {@code my} variables vanish afterwards, like Perl's file scope. */
+  /** Runs one file in its own scope: its {@code my} variables vanish afterwards, as in Perl. */
   void runFile(List<Stmt> program) throws ConfigException {
+    Map<String, Object> outer = store.enterScope();
     try {
-      for (Stmt s : program) {
-        statement(s);
+      for (Stmt st : program) {
+        statement(st);
       }
     } finally {
-      for (String k : fileLexicals) {
-        store.scalars.remove(k);
-        store.arrays.remove(k);
-        store.hashes.remove(k);
-        store.declared.remove(k);
-      }
-      fileLexicals.clear();
+      store.restoreScope(outer);
     }
   }
 
@@ -99,17 +92,6 @@ final class Evaluator {
 
   private void runNested(Path f) throws ConfigException {
     List<Stmt> program = Parser.parse(ConfigSources.read(f), f.toString());
-    Map<String, Object> stash = new HashMap<>();
-    for (String k : fileLexicals) {
-      Object v = store.scalars.remove(k);
-      v = v != null ? v : store.arrays.remove(k);
-      v = v != null ? v : store.hashes.remove(k);
-      if (v != null) {
-        stash.put(k, v);
-      }
-    }
-    Set<String> outerLexicals = new HashSet<>(fileLexicals);
-    fileLexicals.clear();
     Path outerFile = currentFile;
     currentFile = f;
     includeDepth++;
@@ -118,17 +100,6 @@ final class Evaluator {
     } finally {
       includeDepth--;
       currentFile = outerFile;
-      fileLexicals.addAll(outerLexicals);
-      store.declared.addAll(outerLexicals);
-      stash.forEach((k, v) -> {
-        if (v instanceof Rt.Box b) {
-          store.scalars.put(k, b);
-        } else if (v instanceof Rt.Arr a) {
-          store.arrays.put(k, a);
-        } else {
-          store.hashes.put(k, (Rt.Hash) v);
-        }
-      });
     }
   }
 
@@ -351,12 +322,10 @@ final class Evaluator {
   void declare(Declare d) {
     for (Var v : d.vars()) {
       String k = key(v);
-      store.declared.add(k);
       if (d.keyword().equals("my")) {
-        fileLexicals.add(k);
-        store.scalars.remove(k);
-        store.arrays.remove(k);
-        store.hashes.remove(k);
+        store.declareLexical(k);
+      } else {
+        store.declared.add(k);
       }
     }
   }
@@ -365,7 +334,7 @@ final class Evaluator {
 
   /** Records where a variable got its value and warns about names amavisd-new does not know. */
   void noteAssignment(String key, Origin at) {
-    if (!recordOrigins || fileLexicals.contains(key)) {
+    if (!recordOrigins || store.isLexical(key)) {
       // lexicals are file-private helpers, not settings
       return;
     }

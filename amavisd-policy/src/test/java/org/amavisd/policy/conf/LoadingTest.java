@@ -47,6 +47,17 @@ class LoadingTest {
   }
 
   @Test
+  void lexicalNamedLikeASettingShadowsItOnlyInItsFile() throws Exception {
+    write("10-a", "my $MYHOME = '/tmp/lexical';\n$TEMPBASE = $MYHOME;\n");
+    write("20-b", "$QUARANTINEDIR = \"$MYHOME/q\";\n");
+    AmavisConf c = AmavisConf.load(dir);
+    assertThat(c.scalar("TEMPBASE")).contains("/tmp/lexical");
+    assertThat(c.scalar("MYHOME")).contains("/var/amavis");
+    assertThat(c.scalar("QUARANTINEDIR")).contains("/var/amavis/q");
+    assertThat(c.assignedNames()).containsExactly("$TEMPBASE", "$QUARANTINEDIR");
+  }
+
+  @Test
   void singleFileIsLoaded() throws Exception {
     Path f = write("amavisd.conf", "$inet_socket_port = [10024, 10026];\n1;\n");
     AmavisConf c = AmavisConf.load(f);
