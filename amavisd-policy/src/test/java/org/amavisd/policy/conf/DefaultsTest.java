@@ -64,4 +64,31 @@ class DefaultsTest {
     assertThat(s.mirrors()).contains("after-default");
     assertThat(SettingsCatalogue.standard().find("$max_servers").orElseThrow().description()).isNotBlank();
   }
+
+  @Test
+  void requiredSettingsAreMirroredWithDescriptions() {
+    String[] required = {
+      "$MYHOME", "$TEMPBASE", "$pid_file", "$lock_file", "$myhostname", "$mydomain", "$max_servers",
+      "$max_requests", "$child_timeout", "$inet_socket_port", "$inet_socket_bind", "@inet_acl",
+      "$forward_method", "$notify_method", "$log_level", "$LOGFILE", "$DO_SYSLOG", "$syslog_facility",
+      "$syslog_ident", "$smtpd_timeout", "$smtpd_message_size_limit", "$smtpd_recipient_limit",
+      "$smtpd_greeting_banner", "$allow_preserving_evidence", "$daemon_user", "$daemon_group",
+      "$daemonize", "$nanny_details_level", "$enable_db", "$enable_zmq", "%interface_policy",
+      "%policy_bank", "@mynetworks", "@local_domains_maps", "@local_domains_acl", "%local_domains",
+      "$recipient_delimiter", "$X_HEADER_TAG", "$X_HEADER_LINE", "$final_virus_destiny",
+      "$final_banned_destiny", "$final_spam_destiny", "$final_bad_header_destiny",
+      "$sa_tag_level_deflt", "$sa_tag2_level_deflt", "$sa_kill_level_deflt", "$sa_dsn_cutoff_level",
+      "$virus_admin", "$spam_admin", "@av_scanners", "@av_scanners_backup", "@bypass_virus_checks_maps",
+      "@bypass_spam_checks_maps", "$QUARANTINEDIR", "$virus_quarantine_method", "$spam_quarantine_method",
+      "$banned_filename_re", "@lookup_sql_dsn", "$enable_dkim_verification", "$enable_dkim_signing",
+      "$sa_spam_subject_tag", "$unix_socketname", "@listen_sockets"};
+    SettingsCatalogue cat = SettingsCatalogue.standard();
+    for (String name : required) {
+      Setting s = cat.find(name).orElseThrow(() -> new AssertionError(name + " missing"));
+      assertThat(s.mirrored()).as(name).isTrue();
+      assertThat(s.description()).as(name).isNotBlank();
+      assertThat(c.get(name)).as(name).isPresent();
+    }
+    assertThat(cat.all()).hasSizeGreaterThan(450);
+  }
 }
