@@ -1,6 +1,5 @@
 package org.amavisd.policy.conf;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +33,7 @@ public final class AmavisConf {
     List<Path> files = ConfigSources.resolve(fileOrDir);
     Builder b = new Builder();
     for (Path f : files) {
+      b.evaluator.setCurrentFile(f);
       b.run(ConfigSources.read(f), f.toString());
     }
     return b.finish();
@@ -121,7 +121,10 @@ public final class AmavisConf {
       }
       evaluator.setRecordOrigins(false);
       evaluator.runFile(Parser.parse(text.toString(), Origin.DEFAULT.file()));
-      store.scalar("$myhostname").value = PerlValue.of(Hostname.FQDN);
+      store.scalar("$myhostname").value = PerlValue.of(HostIdentity.fqdn());
+      // %ENV is the process environment, as in Perl ($ENV{HOME}, $ENV{PATH})
+      Rt.Hash env = store.hash("%ENV");
+      System.getenv().forEach((k, v) -> env.map.put(k, PerlValue.of(v)));
       evaluator.setRecordOrigins(true);
     }
 
@@ -154,24 +157,6 @@ public final class AmavisConf {
         case '@' -> !store.exists(key) || store.array(key).items.isEmpty();
         default -> !store.exists(key) || store.hash(key).map.isEmpty();
       };
-    }
-  }
-
-  /** The node name, as amavisd-new's default for $myhostname; looked up once per JVM. */
-  private static final class Hostname {
-    static final String FQDN = lookup();
-
-    private static String lookup() {
-      try {
-        String name = InetAddress.getLocalHost().getCanonicalHostName();
-        if (name != null && !name.isBlank()) {
-          return name;
-        }
-      } catch (Exception e) {
-        // fall through: an unresolvable host name is common in containers
-      }
-      String env = System.getenv("HOSTNAME");
-      return env != null && !env.isBlank() ? env : "localhost";
     }
   }
 }

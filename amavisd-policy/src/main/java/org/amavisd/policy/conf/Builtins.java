@@ -33,8 +33,8 @@ final class Builtins {
   /** amavisd-new config helpers that a later version will implement. */
   private static final Set<String> NOT_YET = Set.of(
       "new_RE", "read_hash", "read_array", "read_text", "read_l10n_templates", "dkim_key",
-      "include_config_files", "ask_daemon", "ask_av", "Opaque", "OpaqueRef", "c", "cr", "ca",
-      "sprintf", "pack", "chomp", "exists", "delete", "defined", "scalar", "keys", "values", "split");
+      "ask_daemon", "ask_av", "Opaque", "OpaqueRef", "c", "cr", "ca",
+      "sprintf", "pack", "exists", "delete", "defined", "scalar", "keys", "values", "split");
 
   private static final Map<String, Builtin> FUNCTIONS = new HashMap<>();
 
@@ -44,11 +44,13 @@ final class Builtins {
       FUNCTIONS.put(e.getKey(), (ev, call) -> List.of(v));
     }
     FUNCTIONS.put("join", Builtins::join);
-    FUNCTIONS.put("lc", (ev, call) -> List.of(PerlValue.of(ev.stringArg(call).toLowerCase(Locale.ROOT))));
-    FUNCTIONS.put("uc", (ev, call) -> List.of(PerlValue.of(ev.stringArg(call).toUpperCase(Locale.ROOT))));
-    FUNCTIONS.put("length", (ev, call) -> List.of(PerlValue.of(ev.stringArg(call).length())));
-    FUNCTIONS.put("push", (ev, call) -> ev.pushOrUnshift(call, false));
-    FUNCTIONS.put("unshift", (ev, call) -> ev.pushOrUnshift(call, true));
+    FUNCTIONS.put("lc", (ev, call) -> List.of(PerlValue.of(stringArg(ev, call).toLowerCase(Locale.ROOT))));
+    FUNCTIONS.put("uc", (ev, call) -> List.of(PerlValue.of(stringArg(ev, call).toUpperCase(Locale.ROOT))));
+    FUNCTIONS.put("length", (ev, call) -> List.of(PerlValue.of(stringArg(ev, call).length())));
+    FUNCTIONS.put("push", (ev, call) -> pushOrUnshift(ev, call, false));
+    FUNCTIONS.put("unshift", (ev, call) -> pushOrUnshift(ev, call, true));
+    FUNCTIONS.put("include_config_files", Evaluator::includeFiles);
+    FUNCTIONS.put("chomp", Builtins::chomp);
     for (String n : NOT_YET) {
       FUNCTIONS.put(n, (ev, call) -> {
         throw new ConfigException(call.at(), "unsupported construct '" + n + "' (not implemented yet)");
@@ -84,5 +86,48 @@ final class Builtins {
       j.add(Rt.str(o));
     }
     return List.of(PerlValue.of(j.toString()));
+  }
+
+  /** chomp(EXPR): removes one trailing newline from the lvalue, which may be an assignment. */
+  private static List<Object> chomp(Evaluator ev, Ast.Call c) throws ConfigException {
+    int removed = 0;
+    for (Ast.Expr a : c.args()) {
+      Ast.Expr target = a;
+      if (a instanceof Ast.Assign as) {
+        ev.scalar(as);
+        target = as.target();
+      }
+      Evaluator.Slot s = ev.slot(target, true);
+      String v = Rt.str(s.get());
+      if (s.get() instanceof PerlValue.Str && v.endsWith("\n")) {
+        s.set(PerlValue.of(v.substring(0, v.length() - 1)));
+        removed++;
+      }
+    }
+    return List.of(PerlValue.of(removed));
+  }
+
+  private static String stringArg(Evaluator ev, Ast.Call c) throws ConfigException {
+    return c.args().isEmpty() ? "" : Rt.str(ev.scalar(c.args().get(0)));
+  }
+
+  private static List<Object> pushOrUnshift(Evaluator ev, Ast.Call c, boolean front) throws ConfigException {
+    if (c.args().isEmpty()) {
+      throw new ConfigException(c.at(), c.name() + " needs an array");
+    }
+    Rt.Arr target = ev.arrayOf(c.args().get(0));
+    List<Object> values = new ArrayList<>();
+    for (Ast.Expr a : c.args().subList(1, c.args().size())) {
+      values.addAll(ev.list(a));
+    }
+    if (front) {
+      target.items.addAll(0, values);
+    } else {
+      target.items.addAll(values);
+    }
+    if (c.args().get(0) instanceof Ast.Var v) {
+      ev.noteAssignment(ev.canonical(v), c.at());
+    }
+    return List.of(PerlValue.of(target.items.size()));
   }
 }

@@ -1,8 +1,10 @@
 package org.amavisd.policy.conf;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.amavisd.policy.conf.Ast.*;
 
@@ -20,12 +22,16 @@ final class Evaluator {
   }
 
   private final Store store;
+  private final Places places = new Places(this);
   private final SettingsCatalogue catalogue;
   private final List<ConfigWarning> warnings;
   private final Set<String> warnedUnknown = new HashSet<>();
-  private final Set<String> fileLexicals = new HashSet<>();
   /** False while catalogue defaults are evaluated: those are not user assignments. */
   private boolean recordOrigins = true;
+  /** The file being evaluated, for resolving relative include paths; null for in-memory text. */
+  private Path currentFile;
+  private int includeDepth;
+  private static final int MAX_INCLUDE_DEPTH = 16;
 
   Evaluator(Store store, SettingsCatalogue catalogue, List<ConfigWarning> warnings) {
     this.store = store;
@@ -33,24 +39,67 @@ final class Evaluator {
     this.warnings = warnings;
   }
 
+  void setCurrentFile(Path file) {
+    this.currentFile = file;
+  }
+
   void setRecordOrigins(boolean record) {
     this.recordOrigins = record;
   }
 
-  /** Runs one file; its {@code my} variables vanish afterwards, like Perl's file scope. */
+  /** Runs one file in its own scope: its {@code my} variables vanish afterwards, as in Perl. */
   void runFile(List<Stmt> program) throws ConfigException {
+    Map<String, Object> outer = store.enterScope();
     try {
-      for (Stmt s : program) {
-        statement(s);
+      for (Stmt st : program) {
+        statement(st);
       }
     } finally {
-      for (String k : fileLexicals) {
-        store.scalars.remove(k);
-        store.arrays.remove(k);
-        store.hashes.remove(k);
-        store.declared.remove(k);
+      store.restoreScope(outer);
+    }
+  }
+
+  /**
+   * include_config_files('a', 'b'): evaluates each file in the shared store, like amavisd-new.
+   * Relative names are resolved against the including file's directory. The includer's lexicals
+   * are hidden meanwhile, as Perl's {@code do FILE} cannot see them either.
+   */
+  List<Object> includeFiles(Call c) throws ConfigException {
+    if (includeDepth >= MAX_INCLUDE_DEPTH) {
+      throw new ConfigException(c.at(), "include_config_files nested too deeply (loop?)");
+    }
+    List<Object> names = new ArrayList<>();
+    for (Expr a : c.args()) {
+      names.addAll(list(a));
+    }
+    for (Object n : names) {
+      Path p = Path.of(Rt.str(n));
+      if (!p.isAbsolute() && currentFile != null && currentFile.getParent() != null) {
+        p = currentFile.getParent().resolve(p);
       }
-      fileLexicals.clear();
+      List<Path> files;
+      try {
+        files = ConfigSources.resolve(p);
+      } catch (ConfigException e) {
+        throw new ConfigException(c.at(), "include_config_files: " + e.detail() + ": " + p, e);
+      }
+      for (Path f : files) {
+        runNested(f);
+      }
+    }
+    return List.of();
+  }
+
+  private void runNested(Path f) throws ConfigException {
+    List<Stmt> program = Parser.parse(ConfigSources.read(f), f.toString());
+    Path outerFile = currentFile;
+    currentFile = f;
+    includeDepth++;
+    try {
+      runFile(program);
+    } finally {
+      includeDepth--;
+      currentFile = outerFile;
     }
   }
 
@@ -93,6 +142,7 @@ final class Evaluator {
       return PerlValue.UNDEF;
     }
     if (e instanceof Var v) {
+      noteRead(v);
       return switch (v.sigil()) {
         case '$' -> store.scalar(key(v)).value;
         case '@' -> PerlValue.of(store.array(key(v)).items.size());
@@ -156,7 +206,7 @@ final class Evaluator {
       return new PerlValue.RegexValue(r.source(), r.flags());
     }
     if (e instanceof Backtick b) {
-      throw new ConfigException(b.at(), "unsupported construct 'backticks' (commands are not run)");
+      return PerlValue.of(CommandEmulation.output(b.command(), b.at(), warnings));
     }
     if (e instanceof Call c) {
       List<Object> r = call(c);
@@ -183,9 +233,11 @@ final class Evaluator {
       return out;
     }
     if (e instanceof Var v && v.sigil() == '@') {
+      noteRead(v);
       return new ArrayList<>(store.array(key(v)).items);
     }
     if (e instanceof Var v && v.sigil() == '%') {
+      noteRead(v);
       return flatten(store.hash(key(v)));
     }
     if (e instanceof Deref d && d.sigil() != '$') {
@@ -248,179 +300,32 @@ final class Evaluator {
     return b.call(this, c);
   }
 
-  String stringArg(Call c) throws ConfigException {
-    return c.args().isEmpty() ? "" : Rt.str(scalar(c.args().get(0)));
-  }
-
-  List<Object> pushOrUnshift(Call c, boolean front) throws ConfigException {
-    if (c.args().isEmpty()) {
-      throw new ConfigException(c.at(), c.name() + " needs an array");
-    }
-    Rt.Arr target = arrayOf(c.args().get(0));
-    List<Object> values = new ArrayList<>();
-    for (Expr a : c.args().subList(1, c.args().size())) {
-      values.addAll(list(a));
-    }
-    if (front) {
-      target.items.addAll(0, values);
-    } else {
-      target.items.addAll(values);
-    }
-    if (c.args().get(0) instanceof Var v) {
-      noteAssignment(key(v), c.at());
-    }
-    return List.of(PerlValue.of(target.items.size()));
-  }
-
   // ---------------------------------------------------------------- references and lvalues
 
   private Object makeRef(MakeRef r) throws ConfigException {
-    Expr t = r.target();
-    if (t instanceof Var v) {
-      return switch (v.sigil()) {
-        case '$' -> new Rt.Ref(store.scalar(key(v)));
-        case '@' -> new Rt.Ref(store.array(key(v)));
-        default -> new Rt.Ref(store.hash(key(v)));
-      };
-    }
-    if (t instanceof Declare d && d.vars().size() == 1) {
-      scalar(d);
-      return makeRef(new MakeRef(d.vars().get(0), r.at()));
-    }
-    if (t instanceof Deref d && d.sigil() != '$') {
-      return new Rt.Ref(derefTarget(scalar(d.ref()), d.sigil(), d.at()));
-    }
-    Rt.Box box = new Rt.Box();
-    box.value = scalar(t);
-    return new Rt.Ref(box);
+    return places.makeRef(r);
   }
 
   Rt.Arr arrayOf(Expr e) throws ConfigException {
-    if (e instanceof Var v && v.sigil() == '@') {
-      return store.array(key(v));
-    }
-    if (e instanceof Deref d && d.sigil() == '@') {
-      return (Rt.Arr) derefTarget(scalar(d.ref()), '@', d.at());
-    }
-    throw new ConfigException(e.at(), "an array is required here");
+    return places.arrayOf(e);
   }
 
   Object derefTarget(Object v, char sigil, Origin at) throws ConfigException {
-    if (v instanceof Rt.Ref r) {
-      if (sigil == '@' && r.target instanceof Rt.Arr
-          || sigil == '%' && r.target instanceof Rt.Hash
-          || sigil == '$' && r.target instanceof Rt.Box) {
-        return r.target;
-      }
-    }
-    String want = sigil == '@' ? "an ARRAY" : sigil == '%' ? "a HASH" : "a SCALAR";
-    throw new ConfigException(at, "not " + want + " reference: " + Rt.str(v));
+    return places.derefTarget(v, sigil, at);
   }
 
   /** Resolves an element or scalar location; with {@code autoviv} missing containers are created. */
   Slot slot(Expr e, boolean autoviv) throws ConfigException {
-    if (e instanceof Var v && v.sigil() == '$') {
-      Rt.Box b = store.scalar(key(v));
-      return boxSlot(b);
-    }
-    if (e instanceof Declare d && d.vars().size() == 1 && d.vars().get(0).sigil() == '$') {
-      declare(d);
-      return slot(d.vars().get(0), autoviv);
-    }
-    if (e instanceof Deref d && d.sigil() == '$') {
-      return boxSlot((Rt.Box) derefTarget(scalar(d.ref()), '$', d.at()));
-    }
-    if (e instanceof Element el) {
-      Object container = container(el, autoviv);
-      if (container == null) {
-        return constSlot();
-      }
-      if (el.hashSubscript()) {
-        Rt.Hash h = (Rt.Hash) container;
-        String k = Rt.str(scalar(el.index()));
-        return new Slot() {
-          public Object get() {
-            return h.map.getOrDefault(k, PerlValue.UNDEF);
-          }
-
-          public void set(Object v) {
-            h.map.put(k, v);
-          }
-        };
-      }
-      Rt.Arr a = (Rt.Arr) container;
-      int idx = (int) Rt.num(scalar(el.index()));
-      return new Slot() {
-        public Object get() {
-          int i = idx < 0 ? a.items.size() + idx : idx;
-          return i >= 0 && i < a.items.size() ? a.items.get(i) : PerlValue.UNDEF;
-        }
-
-        public void set(Object v) {
-          int i = idx < 0 ? a.items.size() + idx : idx;
-          while (a.items.size() <= i) {
-            a.items.add(PerlValue.UNDEF);
-          }
-          a.items.set(i, v);
-        }
-      };
-    }
-    throw new ConfigException(e.at(), "can't modify this expression in an assignment");
-  }
-
-  private Object container(Element el, boolean autoviv) throws ConfigException {
-    char sigil = el.hashSubscript() ? '%' : '@';
-    if (!el.viaRef()) {
-      Var v = (Var) el.base();
-      String k = catalogue.canonical(sigil + v.name());
-      return sigil == '%' ? store.hash(k) : store.array(k);
-    }
-    Slot holder = slot(el.base(), autoviv);
-    Object current = holder.get();
-    if (current instanceof PerlValue.Undef) {
-      if (!autoviv) {
-        return null;
-      }
-      Object fresh = sigil == '%' ? new Rt.Hash() : new Rt.Arr();
-      holder.set(new Rt.Ref(fresh));
-      return fresh;
-    }
-    return derefTarget(current, sigil, el.at());
-  }
-
-  private static Slot boxSlot(Rt.Box b) {
-    return new Slot() {
-      public Object get() {
-        return b.value;
-      }
-
-      public void set(Object v) {
-        b.value = v;
-      }
-    };
-  }
-
-  private static Slot constSlot() {
-    return new Slot() {
-      public Object get() {
-        return PerlValue.UNDEF;
-      }
-
-      public void set(Object v) {
-        throw new IllegalStateException("read-only slot");
-      }
-    };
+    return places.slot(e, autoviv);
   }
 
   void declare(Declare d) {
     for (Var v : d.vars()) {
       String k = key(v);
-      store.declared.add(k);
       if (d.keyword().equals("my")) {
-        fileLexicals.add(k);
-        store.scalars.remove(k);
-        store.arrays.remove(k);
-        store.hashes.remove(k);
+        store.declareLexical(k);
+      } else {
+        store.declared.add(k);
       }
     }
   }
@@ -429,7 +334,7 @@ final class Evaluator {
 
   /** Records where a variable got its value and warns about names amavisd-new does not know. */
   void noteAssignment(String key, Origin at) {
-    if (!recordOrigins || fileLexicals.contains(key)) {
+    if (!recordOrigins || store.isLexical(key)) {
       // lexicals are file-private helpers, not settings
       return;
     }
@@ -439,10 +344,26 @@ final class Evaluator {
         || !warnedUnknown.add(key)) {
       return;
     }
+    warnings.add(new ConfigWarning(at, "unknown variable " + key + suggestion(key)));
+  }
+
+  /**
+   * Perl under {@code use strict} refuses undeclared globals at compile time; amavisd-new's
+   * are all declared, so reading a name that is neither known nor ever set is most likely a typo.
+   */
+  private void noteRead(Var v) {
+    String k = key(v);
+    if (!recordOrigins || store.exists(k) || catalogue.isKnown(k) || store.declared.contains(k)
+        || !warnedUnknown.add(k)) {
+      return;
+    }
+    warnings.add(new ConfigWarning(v.at(), "use of unknown variable " + k + " (undefined)" + suggestion(k)));
+  }
+
+  private String suggestion(String k) {
     List<String> names = new ArrayList<>();
     catalogue.all().forEach(s -> names.add(s.name()));
-    String hint = NameSuggester.nearest(key, names).map(n -> "; did you mean " + n + "?").orElse("");
-    warnings.add(new ConfigWarning(at, "unknown variable " + key + hint));
+    return NameSuggester.nearest(k, names).map(n -> "; did you mean " + n + "?").orElse("");
   }
 
   SettingsCatalogue catalogue() {

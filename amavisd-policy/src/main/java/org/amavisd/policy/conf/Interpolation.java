@@ -12,17 +12,35 @@ import org.amavisd.policy.conf.Ast.*;
 final class Interpolation {
   private final String raw;
   private final Origin at;
+  /** Where raw[0] sits in the source; variables get positions relative to it. */
+  private final Origin body;
   private int i;
   private final StringBuilder lit = new StringBuilder();
   private final List<Expr> parts = new ArrayList<>();
 
-  private Interpolation(String raw, Origin at) {
+  private Interpolation(String raw, Origin at, Origin body) {
     this.raw = raw;
     this.at = at;
+    this.body = body;
   }
 
-  static Expr parse(String raw, Origin at) throws ConfigException {
-    return new Interpolation(raw, at).run();
+  static Expr parse(String raw, Origin at, Origin body) throws ConfigException {
+    return new Interpolation(raw, at, body).run();
+  }
+
+  /** Source position of raw[index]; exact because the lexer keeps escapes verbatim. */
+  private Origin posOf(int index) {
+    int line = body.line();
+    int col = body.column();
+    for (int k = 0; k < index && k < raw.length(); k++) {
+      if (raw.charAt(k) == '\n') {
+        line++;
+        col = 1;
+      } else {
+        col++;
+      }
+    }
+    return new Origin(body.file(), line, col);
   }
 
   private Expr run() throws ConfigException {
@@ -119,6 +137,7 @@ final class Interpolation {
   }
 
   private Expr scalar() throws ConfigException {
+    Origin at = posOf(i);
     i++; // '$'
     String name;
     if (raw.charAt(i) == '{') {
@@ -137,14 +156,14 @@ final class Interpolation {
     Expr e;
     String sub = subscriptAhead();
     if (sub != null && sub.startsWith("[")) {
-      e = new Element(new Var('@', name, at), embedded(sub), false, false, at);
+      e = new Element(new Var('@', name, at), embedded(sub, at), false, false, at);
     } else if (sub != null) {
-      e = new Element(new Var('%', name, at), hashKey(sub), true, false, at);
+      e = new Element(new Var('%', name, at), hashKey(sub, at), true, false, at);
     } else {
       return new Var('$', name, at);
     }
     while ((sub = subscriptAhead()) != null) {
-      e = new Element(e, sub.startsWith("[") ? embedded(sub) : hashKey(sub), sub.startsWith("{"), true, at);
+      e = new Element(e, sub.startsWith("[") ? embedded(sub, at) : hashKey(sub, at), sub.startsWith("{"), true, at);
     }
     return e;
   }
@@ -178,7 +197,7 @@ final class Interpolation {
     return raw.substring(j, end + 1);
   }
 
-  private Expr hashKey(String sub) throws ConfigException {
+  private Expr hashKey(String sub, Origin at) throws ConfigException {
     String inner = sub.substring(1, sub.length() - 1);
     if (inner.matches("-?\\w+")) {
       return new Str(inner, at);
@@ -186,12 +205,13 @@ final class Interpolation {
     return Parser.parseEmbedded(inner, at);
   }
 
-  private Expr embedded(String sub) throws ConfigException {
+  private Expr embedded(String sub, Origin at) throws ConfigException {
     return Parser.parseEmbedded(sub.substring(1, sub.length() - 1), at);
   }
 
   /** "@list" joins the elements with a space, as Perl does with the default list separator. */
   private Expr array() throws ConfigException {
+    Origin at = posOf(i);
     i++; // '@'
     if (raw.charAt(i) == '{') {
       throw new ConfigException(at, "unsupported construct '@{...}' in string");

@@ -46,18 +46,6 @@ final class Lexer {
     return new Origin(file, line, pos - lineStart + 1);
   }
 
-  private Origin originAt(int offset) {
-    int l = 1;
-    int ls = 0;
-    for (int i = 0; i < offset && i < src.length(); i++) {
-      if (src.charAt(i) == '\n') {
-        l++;
-        ls = i + 1;
-      }
-    }
-    return new Origin(file, l, offset - ls + 1);
-  }
-
   private char peek(int ahead) {
     int p = pos + ahead;
     return p < src.length() ? src.charAt(p) : '\0';
@@ -132,7 +120,11 @@ final class Lexer {
   }
 
   private void emit(TokenKind kind, String text, String extra, Origin o, int start) {
-    out.add(new Token(kind, text, extra, o, start, pos));
+    emit(kind, text, extra, o, start, null);
+  }
+
+  private void emit(TokenKind kind, String text, String extra, Origin o, int start, Origin body) {
+    out.add(new Token(kind, text, extra, o, start, pos, body));
     prevEndsTerm = switch (kind) {
       case NUMBER, STRING, INTERP_STRING, QW, REGEX, BACKTICK, VARIABLE, IDENT -> true;
       case OP -> text.equals(")") || text.equals("]") || text.equals("}");
@@ -153,7 +145,8 @@ final class Lexer {
       emit(TokenKind.STRING, readSingleQuoted('\'', '\'', o), null, o, start);
     } else if (c == '"') {
       pos++;
-      emit(TokenKind.INTERP_STRING, readDelimited('"', '"', o), null, o, start);
+      Origin body = here();
+      emit(TokenKind.INTERP_STRING, readDelimited('"', '"', o), null, o, start, body);
     } else if (c == '`') {
       pos++;
       emit(TokenKind.BACKTICK, readDelimited('`', '`', o), null, o, start);
@@ -220,18 +213,19 @@ final class Lexer {
       if (d != '\0' && !isWordChar(d) && !Character.isWhitespace(d) && !fatComma
           && d != ',' && d != ';' && d != ')' && d != '}' && !(d == '#' && pos > save)) {
         pos++;
+        Origin body = here();
         char close = closerOf(d);
         switch (word) {
           case "q" -> emit(TokenKind.STRING, readSingleQuoted(d, close, o), null, o, start);
-          case "qq" -> emit(TokenKind.INTERP_STRING, readDelimited(d, close, o), null, o, start);
+          case "qq" -> emit(TokenKind.INTERP_STRING, readDelimited(d, close, o), null, o, start, body);
           case "qw" -> emit(TokenKind.QW, readDelimited(d, close, o), null, o, start);
           default -> {
-            String body = readDelimited(d, close, o);
+            String pattern = readDelimited(d, close, o);
             int fs = pos;
             while (pos < src.length() && Character.isLetter(src.charAt(pos))) {
               pos++;
             }
-            emit(TokenKind.REGEX, body, src.substring(fs, pos), o, start);
+            emit(TokenKind.REGEX, pattern, src.substring(fs, pos), o, start);
           }
         }
         return;
@@ -371,38 +365,16 @@ final class Lexer {
       throw new ConfigException(o, "here-document <<" + tag + " has no body");
     }
     int bodyLine = heredocBodyStart >= 0 ? heredocResumeLine : line + 1;
-    StringBuilder body = new StringBuilder();
-    List<String> lines = new ArrayList<>();
-    int p = bodyStart;
-    boolean found = false;
-    while (p < src.length()) {
-      int eol = src.indexOf('\n', p);
-      int lineEnd = eol < 0 ? src.length() : eol;
-      String text = src.substring(p, lineEnd);
-      p = eol < 0 ? src.length() : eol + 1;
-      bodyLine++;
-      if ((indent ? text.strip() : text).equals(tag)) {
-        found = true;
-        if (indent) {
-          String ws = text.substring(0, text.indexOf(tag));
-          for (String l : lines) {
-            body.append(l.startsWith(ws) ? l.substring(ws.length()) : l.stripLeading()).append('\n');
-          }
-        }
-        break;
-      }
-      lines.add(text);
-      if (!indent) {
-        body.append(text).append('\n');
-      }
-    }
-    if (!found) {
+    HereDoc doc = HereDoc.read(src, bodyStart, tag, indent);
+    if (doc == null) {
       throw new ConfigException(o, "can't find here-document terminator \"" + tag + "\"");
     }
-    heredocBodyStart = p;
-    heredocResume = p;
-    heredocResumeLine = bodyLine;
-    emit(interpolate ? TokenKind.INTERP_STRING : TokenKind.STRING, body.toString(), null, o, start);
+    // several here-docs on one line follow each other; scanning resumes after the last one
+    heredocBodyStart = doc.end();
+    heredocResume = doc.end();
+    heredocResumeLine = bodyLine + doc.lines();
+    emit(interpolate ? TokenKind.INTERP_STRING : TokenKind.STRING, doc.body(), null, o, start,
+        new Origin(file, bodyLine, 1));
   }
 
   private static final String[] OPERATORS = {
@@ -422,14 +394,5 @@ final class Lexer {
       }
     }
     throw new ConfigException(o, "unexpected character '" + src.charAt(pos) + "'");
-  }
-
-  /** Source text between two offsets, used to keep anonymous subs as opaque text. */
-  String slice(int from, int to) {
-    return src.substring(from, Math.min(to, src.length()));
-  }
-
-  Origin positionOf(int offset) {
-    return originAt(offset);
   }
 }

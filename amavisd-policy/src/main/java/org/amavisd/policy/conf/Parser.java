@@ -11,13 +11,7 @@ import org.amavisd.policy.conf.Ast.*;
  * Constructs outside the subset are rejected here, at their position, so that the user learns
  * exactly which line to rewrite.
  */
-final class Parser {
-  /** Statement keywords recognised only to reject them with a clear message. */
-  private static final Set<String> UNSUPPORTED_KEYWORDS = Set.of(
-      "if", "unless", "foreach", "for", "while", "until", "do", "eval", "package", "require",
-      "BEGIN", "END", "return", "last", "next", "redo", "goto", "print", "printf", "die", "warn",
-      "else", "elsif", "map", "grep", "sort", "local", "format");
-
+final class Parser extends TermParser {
   /** Binary operator precedence, higher binds tighter (after perlop). */
   private static final Map<String, Integer> BINARY = Map.ofEntries(
       Map.entry("..", 7), Map.entry("||", 8), Map.entry("//", 8), Map.entry("&&", 9),
@@ -35,15 +29,8 @@ final class Parser {
   private static final Set<String> ASSIGN_OPS = Set.of(
       "=", "+=", "-=", "*=", "/=", ".=", "%=", "**=", "||=", "//=", "&&=");
 
-  private final List<Token> tokens;
-  private final String source;
-  private final String file;
-  private int p;
-
   Parser(List<Token> tokens, String source, String file) {
-    this.tokens = tokens;
-    this.source = source;
-    this.file = file;
+    super(tokens, source, file);
   }
 
   static List<Stmt> parse(String text, String file) throws ConfigException {
@@ -62,45 +49,6 @@ final class Parser {
     Expr e = parser.commaList();
     parser.expectKind(TokenKind.EOF);
     return e;
-  }
-
-  private Token peek() {
-    return tokens.get(p);
-  }
-
-  private Token peekAt(int ahead) {
-    return tokens.get(Math.min(p + ahead, tokens.size() - 1));
-  }
-
-  private Token next() {
-    Token t = tokens.get(p);
-    if (t.kind() != TokenKind.EOF) {
-      p++;
-    }
-    return t;
-  }
-
-  private boolean acceptOp(String op) {
-    if (peek().isOp(op)) {
-      p++;
-      return true;
-    }
-    return false;
-  }
-
-  private Token expectOp(String op) throws ConfigException {
-    Token t = peek();
-    if (!t.isOp(op)) {
-      throw new ConfigException(t.origin(), "syntax error: expected '" + op + "' but found " + t.describe());
-    }
-    return next();
-  }
-
-  private void expectKind(TokenKind k) throws ConfigException {
-    Token t = peek();
-    if (t.kind() != k) {
-      throw new ConfigException(t.origin(), "syntax error: unexpected " + t.describe());
-    }
   }
 
   List<Stmt> program() throws ConfigException {
@@ -157,13 +105,9 @@ final class Parser {
     }
   }
 
-  private ConfigException unsupported(Token t, String what) {
-    String shown = what.startsWith("statement modifier") ? what : "'" + what + "'";
-    return new ConfigException(t.origin(), "unsupported construct " + shown);
-  }
-
   /** Low-precedence {@code or}/{@code and}/{@code not}. */
-  private Expr lowExpr() throws ConfigException {
+  @Override
+  Expr lowExpr() throws ConfigException {
     Expr left = lowAnd();
     while (peek().isIdent("or") || peek().isIdent("xor")) {
       Token op = next();
@@ -190,15 +134,8 @@ final class Parser {
     return commaList();
   }
 
-  private static boolean endsList(Token t) {
-    return t.kind() == TokenKind.EOF
-        || (t.kind() == TokenKind.OP && (t.text().equals(")") || t.text().equals("]")
-            || t.text().equals("}") || t.text().equals(";") || t.text().equals(":")))
-        || (t.kind() == TokenKind.IDENT && Set.of("or", "and", "if", "unless", "for", "foreach", "xor")
-            .contains(t.text()));
-  }
-
   /** A comma-separated list; a single item without commas is returned as is. */
+  @Override
   Expr commaList() throws ConfigException {
     Origin at = peek().origin();
     List<Expr> items = new ArrayList<>();
@@ -238,7 +175,8 @@ final class Parser {
     return cond;
   }
 
-  private String binaryOp(Token t) {
+  @Override
+  String binaryOp(Token t) {
     if (t.kind() == TokenKind.OP && BINARY.containsKey(t.text())) {
       return t.text();
     }
@@ -248,7 +186,7 @@ final class Parser {
     return null;
   }
 
-  private Expr binary(int minPrec) throws ConfigException {
+  Expr binary(int minPrec) throws ConfigException {
     Expr left = unary();
     while (true) {
       String op = binaryOp(peek());
@@ -263,7 +201,7 @@ final class Parser {
     }
   }
 
-  private Expr unary() throws ConfigException {
+  Expr unary() throws ConfigException {
     Token t = peek();
     if (t.kind() == TokenKind.OP) {
       switch (t.text()) {
@@ -295,271 +233,5 @@ final class Parser {
       }
     }
     return postfix(primary());
-  }
-
-  private Expr postfix(Expr e) throws ConfigException {
-    while (true) {
-      Token t = peek();
-      boolean arrow = t.isOp("->");
-      boolean chained = e instanceof Element && (t.isOp("[") || t.isOp("{"));
-      if (arrow) {
-        Token after = peekAt(1);
-        if (after.isOp("(")) {
-          throw unsupported(after, "->(...) call");
-        }
-        if (!after.isOp("[") && !after.isOp("{")) {
-          throw unsupported(after, "method call");
-        }
-        next();
-      } else if (!chained) {
-        if (t.isOp("++") || t.isOp("--")) {
-          throw unsupported(t, t.text());
-        }
-        return e;
-      }
-      Token open = next();
-      e = subscript(e, open, true);
-    }
-  }
-
-  private Expr subscript(Expr base, Token open, boolean viaRef) throws ConfigException {
-    if (open.text().equals("[")) {
-      Expr idx = commaList();
-      expectOp("]");
-      return new Element(base, idx, false, viaRef, open.origin());
-    }
-    Expr key = hashKey();
-    expectOp("}");
-    return new Element(base, key, true, viaRef, open.origin());
-  }
-
-  /** Inside {@code {...}} a lone bareword (optionally with a leading minus) is a string. */
-  private Expr hashKey() throws ConfigException {
-    Token t = peek();
-    if (t.kind() == TokenKind.IDENT && peekAt(1).isOp("}")) {
-      next();
-      return new Str(t.text(), t.origin());
-    }
-    if (t.isOp("-") && peekAt(1).kind() == TokenKind.IDENT && peekAt(2).isOp("}")) {
-      next();
-      return new Str("-" + next().text(), t.origin());
-    }
-    return commaList();
-  }
-
-  private Expr primary() throws ConfigException {
-    Token t = next();
-    Origin at = t.origin();
-    switch (t.kind()) {
-      case NUMBER:
-        return new Num(t.text(), at);
-      case STRING:
-        return new Str(t.text(), at);
-      case INTERP_STRING:
-        return Interpolation.parse(t.text(), at);
-      case QW: {
-        List<Expr> words = new ArrayList<>();
-        for (String w : t.text().trim().split("\\s+")) {
-          if (!w.isEmpty()) {
-            words.add(new Str(w, at));
-          }
-        }
-        return new ListExpr(words, at);
-      }
-      case REGEX:
-        return new Regex(t.text(), t.extra(), at);
-      case BACKTICK:
-        return new Backtick(t.text(), at);
-      case VARIABLE:
-        return variable(t);
-      case CAST:
-        return cast(t);
-      case IDENT:
-        return word(t);
-      case OP:
-        return punctuation(t);
-      default:
-        throw new ConfigException(at, "syntax error: unexpected " + t.describe());
-    }
-  }
-
-  private Expr variable(Token t) throws ConfigException {
-    char sigil = t.text().charAt(0);
-    String name = t.text().substring(1);
-    Origin at = t.origin();
-    if (sigil == '&') {
-      throw unsupported(t, "&" + name + " call");
-    }
-    Token n = peek();
-    boolean adjacent = n.start() == t.end();
-    if (sigil == '$' && adjacent && n.isOp("[")) {
-      next();
-      return subscript(new Var('@', name, at), n, false);
-    }
-    if (sigil == '$' && adjacent && n.isOp("{")) {
-      next();
-      return subscript(new Var('%', name, at), n, false);
-    }
-    if ((sigil == '@' || sigil == '%') && adjacent && (n.isOp("[") || n.isOp("{"))) {
-      throw unsupported(n, "slice " + sigil + name + n.text() + "...");
-    }
-    return new Var(sigil, name, at);
-  }
-
-  /** {@code $$r{k}}, {@code $$r[0]}, {@code $$r}, {@code @$r}, {@code %$r}, {@code @{...}}. */
-  private Expr cast(Token t) throws ConfigException {
-    char sigil = t.text().charAt(0);
-    Expr inner;
-    if (peek().isOp("{")) {
-      next();
-      inner = commaList();
-      expectOp("}");
-    } else {
-      Token v = next();
-      if (v.kind() == TokenKind.CAST) {
-        inner = cast(v);
-      } else if (v.kind() == TokenKind.VARIABLE && v.text().startsWith("$")) {
-        inner = new Var('$', v.text().substring(1), v.origin());
-      } else {
-        throw new ConfigException(v.origin(), "syntax error: expected a scalar after '" + sigil + "'");
-      }
-    }
-    Token n = peek();
-    if (sigil == '$' && (n.isOp("[") || n.isOp("{"))) {
-      next();
-      return subscript(inner, n, true);
-    }
-    return new Deref(sigil, inner, t.origin());
-  }
-
-  private Expr punctuation(Token t) throws ConfigException {
-    Origin at = t.origin();
-    switch (t.text()) {
-      case "(" -> {
-        if (acceptOp(")")) {
-          return new ListExpr(List.of(), at);
-        }
-        Expr e = lowExpr();
-        expectOp(")");
-        if (e instanceof ListExpr l) {
-          return new ListExpr(l.items(), at);
-        }
-        return new ListExpr(List.of(e), at);
-      }
-      case "[" -> {
-        if (acceptOp("]")) {
-          return new AnonArray(List.of(), at);
-        }
-        Expr e = commaList();
-        expectOp("]");
-        return new AnonArray(items(e), at);
-      }
-      case "{" -> {
-        if (acceptOp("}")) {
-          return new AnonHash(List.of(), at);
-        }
-        Expr e = commaList();
-        expectOp("}");
-        return new AnonHash(items(e), at);
-      }
-      case "<", "<<" -> throw unsupported(t, "file read " + t.text());
-      default -> throw new ConfigException(at, "syntax error: unexpected " + t.describe());
-    }
-  }
-
-  private static List<Expr> items(Expr e) {
-    return e instanceof ListExpr l ? l.items() : List.of(e);
-  }
-
-  private Expr word(Token t) throws ConfigException {
-    String w = t.text();
-    Origin at = t.origin();
-    if (peek().isOp("=>")) {
-      return new Str(w, at);
-    }
-    switch (w) {
-      case "undef" -> {
-        if (peek().isOp("(") && peekAt(1).isOp(")")) {
-          next();
-          next();
-        } else if (peek().kind() == TokenKind.VARIABLE || peek().isOp("(")) {
-          throw unsupported(t, "undef EXPR");
-        }
-        return new UndefLit(at);
-      }
-      case "my", "our" -> {
-        return declaration(t);
-      }
-      case "sub" -> {
-        return anonSub(t);
-      }
-      case "__FILE__" -> {
-        return new Str(file, at);
-      }
-      case "__LINE__" -> {
-        return new Num(Integer.toString(at.line()), at);
-      }
-      default -> { }
-    }
-    if (UNSUPPORTED_KEYWORDS.contains(w)) {
-      throw unsupported(t, w);
-    }
-    if (peek().isOp("(")) {
-      Token open = next();
-      List<Expr> args = peek().isOp(")") ? List.of() : items(lowExpr());
-      expectOp(")");
-      return new Call(w, args, true, open.origin().equals(at) ? at : at);
-    }
-    if (Builtins.isConstant(w)) {
-      return new Call(w, List.of(), false, at);
-    }
-    if (Builtins.isKnown(w) && !endsList(peek()) && !peek().isOp(",") && binaryOp(peek()) == null) {
-      return new Call(w, items(commaList()), false, at);
-    }
-    return new Bareword(w, at);
-  }
-
-  private Expr declaration(Token kw) throws ConfigException {
-    List<Var> vars = new ArrayList<>();
-    if (acceptOp("(")) {
-      while (!peek().isOp(")")) {
-        Token v = next();
-        if (v.kind() != TokenKind.VARIABLE || v.text().startsWith("&")) {
-          throw new ConfigException(v.origin(), "syntax error: expected a variable in '" + kw.text() + "' list");
-        }
-        vars.add(new Var(v.text().charAt(0), v.text().substring(1), v.origin()));
-        if (!acceptOp(",")) {
-          break;
-        }
-      }
-      expectOp(")");
-      return new Declare(kw.text(), vars, true, kw.origin());
-    }
-    Token v = next();
-    if (v.kind() != TokenKind.VARIABLE || v.text().startsWith("&")) {
-      throw new ConfigException(v.origin(), "syntax error: expected a variable after '" + kw.text() + "'");
-    }
-    vars.add(new Var(v.text().charAt(0), v.text().substring(1), v.origin()));
-    return new Declare(kw.text(), vars, false, kw.origin());
-  }
-
-  /** Anonymous subs are kept verbatim: amavisd would run them, we only carry them around. */
-  private Expr anonSub(Token kw) throws ConfigException {
-    Token open = expectOp("{");
-    int depth = 1;
-    Token last = open;
-    while (depth > 0) {
-      Token t = next();
-      if (t.kind() == TokenKind.EOF) {
-        throw new ConfigException(open.origin(), "unterminated anonymous sub (missing '}')");
-      }
-      if (t.isOp("{")) {
-        depth++;
-      } else if (t.isOp("}")) {
-        depth--;
-      }
-      last = t;
-    }
-    return new AnonSub(source.substring(kw.start(), last.end()), kw.origin());
   }
 }

@@ -9,34 +9,64 @@ import java.util.Set;
 /**
  * Variable storage shared by all files of one configuration, so later files see and override
  * what earlier ones set. Keys carry the sigil ("$x", "@x", "%x"); aliases are resolved before.
+ * {@code my} variables live in a separate per-file scope that shadows the globals, so a lexical
+ * named like a setting never clobbers the setting.
  */
 final class Store {
-  final Map<String, Rt.Box> scalars = new HashMap<>();
-  final Map<String, Rt.Arr> arrays = new HashMap<>();
-  final Map<String, Rt.Hash> hashes = new HashMap<>();
+  private final Map<String, Object> globals = new HashMap<>();
+  private Map<String, Object> lexicals = new HashMap<>();
   /** Where each variable was last assigned by a config file, in first-assignment order. */
   final Map<String, Origin> origins = new LinkedHashMap<>();
-  /** Variables introduced with my/our: never reported as unknown. */
+  /** Globals declared with our / use vars: never reported as unknown. */
   final Set<String> declared = new HashSet<>();
 
+  private Object lookup(String key) {
+    Object v = lexicals.get(key);
+    return v != null ? v : globals.computeIfAbsent(key, Store::fresh);
+  }
+
+  private static Object fresh(String key) {
+    return switch (key.charAt(0)) {
+      case '$' -> new Rt.Box();
+      case '@' -> new Rt.Arr();
+      default -> new Rt.Hash();
+    };
+  }
+
   Rt.Box scalar(String key) {
-    return scalars.computeIfAbsent(key, k -> new Rt.Box());
+    return (Rt.Box) lookup(key);
   }
 
   Rt.Arr array(String key) {
-    return arrays.computeIfAbsent(key, k -> new Rt.Arr());
+    return (Rt.Arr) lookup(key);
   }
 
   Rt.Hash hash(String key) {
-    return hashes.computeIfAbsent(key, k -> new Rt.Hash());
+    return (Rt.Hash) lookup(key);
   }
 
   boolean exists(String key) {
-    return switch (key.charAt(0)) {
-      case '$' -> scalars.containsKey(key);
-      case '@' -> arrays.containsKey(key);
-      default -> hashes.containsKey(key);
-    };
+    return lexicals.containsKey(key) || globals.containsKey(key);
+  }
+
+  /** {@code my}: a fresh variable in the current file scope. */
+  void declareLexical(String key) {
+    lexicals.put(key, fresh(key));
+  }
+
+  boolean isLexical(String key) {
+    return lexicals.containsKey(key);
+  }
+
+  /** Starts a new file scope and returns the previous one for {@link #restoreScope}. */
+  Map<String, Object> enterScope() {
+    Map<String, Object> outer = lexicals;
+    lexicals = new HashMap<>();
+    return outer;
+  }
+
+  void restoreScope(Map<String, Object> outer) {
+    lexicals = outer;
   }
 
   /** The current value frozen; arrays and hashes become ArrayRef / HashRef. */

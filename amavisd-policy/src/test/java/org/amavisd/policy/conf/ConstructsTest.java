@@ -320,4 +320,14 @@ class ConstructsTest {
         .isInstanceOf(UnsupportedOperationException.class);
     assertThat(List.copyOf(c.assignedNames())).containsExactly("@inet_acl");
   }
+
+  @Test
+  void environmentIsReadable() throws Exception {
+    String home = System.getenv("HOME");
+    org.junit.jupiter.api.Assumptions.assumeTrue(home != null);
+    AmavisConf c = conf("$MYHOME = \"$ENV{HOME}/amavis\"; $helpers_home = $ENV{'HOME'};");
+    assertThat(s(c, "MYHOME")).isEqualTo(home + "/amavis");
+    assertThat(s(c, "helpers_home")).isEqualTo(home);
+    assertThat(s(c, "TEMPBASE")).isEqualTo(home + "/amavis");
+  }
 }

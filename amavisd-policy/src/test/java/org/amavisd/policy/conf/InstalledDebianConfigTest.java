@@ -1,0 +1,81 @@
+package org.amavisd.policy.conf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reads the amavisd-new files installed on this machine, when present. Each conf.d file is read
+ * on its own so one unsupported construct does not hide the state of the others; the test
+ * records which constructs still fail and checks the files that must already work.
+ */
+class InstalledDebianConfigTest {
+  private static final Path CONF_D = Path.of("/etc/amavis/conf.d");
+  private static final Path EXAMPLE = Path.of("/usr/share/doc/amavisd-new/examples/amavisd.conf-default");
+
+  @Test
+  void confDFilesParseOrNameTheirUnsupportedConstruct() throws Exception {
+    assumeTrue(Files.isDirectory(CONF_D), "Debian amavisd-new config not installed");
+    List<String> failures = new ArrayList<>();
+    List<Path> files = ConfigSources.resolve(CONF_D);
+    for (Path f : files) {
+      try {
+        AmavisConf c = AmavisConf.load(f);
+        // only a missing /etc/mailname (read by 05-domain_id) may be remarked upon
+        assertThat(c.warnings()).as("warnings for %s", f)
+            .allSatisfy(w -> assertThat(w.message()).contains("/etc/mailname"));
+      } catch (ConfigException e) {
+        assertThat(e.getMessage()).startsWith(f + ":").contains("unsupported construct");
+        failures.add(e.getMessage());
+      }
+    }
+    System.out.println("Debian conf.d constructs not supported yet:\n  " + String.join("\n  ", failures));
+    assertThat(files).isNotEmpty();
+  }
+
+  @Test
+  void everyConfDFileParsesAndSetsOnlyKnownVariables() throws Exception {
+    assumeTrue(Files.isDirectory(CONF_D), "Debian amavisd-new config not installed");
+    Pattern assignment = Pattern.compile("(?m)^\\s*(?:chomp\\()?([$@%])(\\w+)\\s*(\\{)?[^=\\n]*?=[^=~>]");
+    List<String> checked = new ArrayList<>();
+    for (Path f : ConfigSources.resolve(CONF_D)) {
+      String text = ConfigSources.read(f);
+      assertThat(Parser.parse(text, f.toString())).as("statements of %s", f).isNotEmpty();
+      Matcher m = assignment.matcher(text);
+      while (m.find()) {
+        String name = (m.group(3) != null && m.group(1).equals("$") ? "%" : m.group(1)) + m.group(2);
+        checked.add(name);
+        if (!name.equals("%ENV")) {
+          assertThat(SettingsCatalogue.standard().isKnown(name)).as("%s in %s", name, f).isTrue();
+        }
+      }
+    }
+    assertThat(checked).contains("$QUARANTINEDIR", "@av_scanners", "%policy_bank", "$myhostname", "%ENV");
+  }
+
+  @Test
+  void debianDefaultsWithoutHelpersLoad() throws Exception {
+    Path f = CONF_D.resolve("01-debian");
+    assumeTrue(Files.isRegularFile(f), "01-debian not installed");
+    AmavisConf c = AmavisConf.load(f);
+    assertThat(c.warnings()).isEmpty();
+    assertThat(c.scalar("path")).get().asString().contains("/usr/bin");
+    assertThat(c.list("$unrar")).isNotEmpty();
+  }
+
+  @Test
+  void exampleDefaultFileLoads() throws Exception {
+    assumeTrue(Files.isRegularFile(EXAMPLE), "amavisd.conf-default not installed");
+    AmavisConf c = AmavisConf.load(EXAMPLE);
+    // every line there is a comment: only our defaults remain
+    assertThat(c.assignedNames()).isEmpty();
+    assertThat(c.integer("max_servers")).isEqualTo(2);
+  }
+}
