@@ -28,6 +28,14 @@ public sealed interface PerlValue {
     return !(this instanceof Undef);
   }
 
+  /** Perl truth: undef, "" and "0" are false; every reference is true. */
+  default boolean isTrue() {
+    if (this instanceof Str s) {
+      return !s.value().isEmpty() && !s.value().equals("0");
+    }
+    return isDefined();
+  }
+
   record Undef() implements PerlValue {
     @Override
     public String asString() {
