@@ -159,4 +159,12 @@ public final class AmavisConf {
       };
     }
   }
+
+  /**
+   * Every setting's value by its name with sigil ("$log_level", "@mynetworks"), catalogue defaults
+   * included: the base policy bank is made of these.
+   */
+  public Map<String, PerlValue> values() {
+    return values;
+  }
 }

@@ -1,0 +1,139 @@
+package org.amavisd.policy.bank;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.amavisd.policy.conf.AmavisConf;
+import org.amavisd.policy.conf.ConfigException;
+import org.amavisd.policy.conf.PerlValue;
+
+/**
+ * Which policy banks a message gets, decided as amavisd-new decides: the bank %interface_policy
+ * names for the port the message came in on, then the banks of the first @client_ipaddr_policy
+ * table that contains the original client's address (XFORWARD ADDR; unknown counts as 0.0.0.0).
+ * By default @client_ipaddr_policy pairs each @mynetworks_maps table with MYNETS, which
+ * implies originating.
+ */
+public final class PolicyBanks {
+    private record ClientRule(IpTable table, List<String> banks) {}
+
+    private final PolicyBank base;
+    private final Map<String, PerlValue.HashRef> banks;
+    private final Map<String, String> interfacePolicy;
+    private final List<String> warnings;
+    private List<ClientRule> baseRules; // parsed once: most messages use the base bank's tables
+
+    private PolicyBanks(PolicyBank base, Map<String, PerlValue.HashRef> banks, Map<String, String> interfacePolicy,
+            List<String> warnings) {
+        this.base = base;
+        this.banks = banks;
+        this.interfacePolicy = interfacePolicy;
+        this.warnings = warnings;
+    }
+
+    public static PolicyBanks from(AmavisConf conf) throws ConfigException {
+        List<String> warnings = new ArrayList<>();
+        Map<String, PerlValue.HashRef> banks = new LinkedHashMap<>();
+        PerlValue pb = conf.get("%policy_bank").orElse(new PerlValue.Undef());
+        if (pb instanceof PerlValue.HashRef h) {
+            for (Map.Entry<String, PerlValue> e : h.entries().entrySet()) {
+                if (e.getValue() instanceof PerlValue.HashRef bank) {
+                    banks.put(e.getKey(), bank);
+                } else if (e.getValue().isDefined()) {
+                    throw new ConfigException(conf.origin("%policy_bank"),
+                            "%policy_bank: bank '" + e.getKey() + "' must be a hash {...}");
+                }
+            }
+        }
+        Map<String, String> iface = new LinkedHashMap<>();
+        PerlValue ip = conf.get("%interface_policy").orElse(new PerlValue.Undef());
+        if (ip instanceof PerlValue.HashRef h) {
+            h.entries().forEach((port, name) -> {
+                if (name.isDefined()) iface.put(port, name.asString());
+            });
+        }
+        for (Map.Entry<String, String> e : iface.entrySet()) {
+            if (!banks.containsKey(e.getValue())) {
+                warnings.add("%interface_policy: port " + e.getKey() + " names policy bank '" + e.getValue()
+                        + "', which %policy_bank does not define");
+            }
+        }
+        PolicyBanks result = new PolicyBanks(PolicyBank.base(conf.values()), Collections.unmodifiableMap(banks),
+                Collections.unmodifiableMap(iface), warnings);
+        try {
+            result.baseRules = result.clientRules(result.base); // fail at load time, not on the first message
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(conf.origin("@client_ipaddr_policy"), "@client_ipaddr_policy / @mynetworks_maps: "
+                    + e.getMessage());
+        }
+        return result;
+    }
+
+    public List<String> warnings() {
+        return Collections.unmodifiableList(warnings);
+    }
+
+    public PolicyBank base() {
+        return base;
+    }
+
+    public boolean isDefined(String name) {
+        return banks.containsKey(name);
+    }
+
+    /** Loads a named bank over {@code current}; a name %policy_bank lacks is ignored, as in amavisd-new. */
+    public PolicyBank load(PolicyBank current, String name, List<String> loadWarnings) {
+        PerlValue.HashRef bank = banks.get(name);
+        return bank == null ? current : current.load(name, bank, loadWarnings);
+    }
+
+    /** The bank for a connection to our port {@code localPort} (%interface_policy). */
+    public PolicyBank forPort(int localPort, List<String> loadWarnings) {
+        String name = interfacePolicy.get(Integer.toString(localPort));
+        return name == null ? base : load(base, name, loadWarnings);
+    }
+
+    /**
+     * Adds the banks of @client_ipaddr_policy for the original client; {@code clientAddress}
+     * null or empty means unknown and is looked up as 0.0.0.0.
+     */
+    public PolicyBank forClient(PolicyBank current, String clientAddress, List<String> loadWarnings) {
+        String addr = clientAddress == null || clientAddress.isEmpty() ? "0.0.0.0" : clientAddress;
+        PolicyBank bank = current;
+        boolean sameTables = current.get("client_ipaddr_policy").equals(base.get("client_ipaddr_policy"))
+                && current.get("mynetworks_maps").equals(base.get("mynetworks_maps"));
+        for (ClientRule rule : sameTables ? baseRules : clientRules(current)) {
+            if (rule.table().matches(addr)) {
+                for (String name : rule.banks()) bank = load(bank, name, loadWarnings);
+                break;
+            }
+        }
+        return bank;
+    }
+
+    /** @client_ipaddr_policy as pairs; by default every @mynetworks_maps table with MYNETS. */
+    private List<ClientRule> clientRules(PolicyBank bank) {
+        List<ClientRule> rules = new ArrayList<>();
+        PerlValue cp = bank.get("client_ipaddr_policy").orElse(new PerlValue.Undef());
+        if (cp instanceof PerlValue.ArrayRef a && !a.elements().isEmpty()) {
+            List<PerlValue> e = a.elements();
+            if (e.size() % 2 != 0) throw new IllegalArgumentException("must contain pairs (table, bank names)");
+            for (int i = 0; i + 1 < e.size(); i += 2) {
+                if (!e.get(i + 1).isDefined()) continue;
+                List<String> names = new ArrayList<>();
+                for (String n : e.get(i + 1).asString().split(",")) {
+                    if (!n.isBlank()) names.add(n.trim());
+                }
+                rules.add(new ClientRule(IpTable.of(e.get(i)), names));
+            }
+            return rules;
+        }
+        PerlValue maps = bank.get("mynetworks_maps").orElse(new PerlValue.Undef());
+        if (maps instanceof PerlValue.ArrayRef a) {
+            for (PerlValue t : a.elements()) rules.add(new ClientRule(IpTable.of(t), List.of("MYNETS")));
+        }
+        return rules;
+    }
+}
