@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.amavisd.core.pipeline.MessageProcessor;
+import org.amavisd.policy.bank.PolicyBanks;
 import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.policy.conf.ConfigException;
 import org.amavisd.smtp.relay.SmtpRelayClient;
@@ -27,7 +29,24 @@ public final class Amavisd {
     private final UnaryOperator<DaemonSettings> overrides;
     private final boolean console;
     private volatile DaemonSettings settings;
+    private volatile Loaded loaded;
     private SmtpServer server;
+
+    /** One reading of the configuration: the raw values, the daemon's settings and the policy banks. */
+    record Loaded(AmavisConf conf, DaemonSettings settings, PolicyBanks banks) {}
+
+    private Loaded load() throws ConfigException {
+        AmavisConf conf = source.load();
+        DaemonSettings s = overrides.apply(DaemonSettings.from(conf));
+        PolicyBanks banks = PolicyBanks.from(conf);
+        DaemonSettings.checkBanks(conf);
+        return new Loaded(conf, s, banks);
+    }
+
+    private static void logWarnings(Loaded l) {
+        l.conf().warnings().forEach(w -> log.warn("config: {}", w));
+        l.banks().warnings().forEach(w -> log.warn("config: {}", w));
+    }
 
     /** Where the configuration comes from: files and the command-line overrides, read again on reload. */
     public interface ConfigSource {
@@ -39,7 +58,8 @@ public final class Amavisd {
         this.source = source;
         this.overrides = overrides;
         this.console = console;
-        this.settings = overrides.apply(DaemonSettings.from(source.load()));
+        this.loaded = load();
+        this.settings = loaded.settings();
     }
 
     public DaemonSettings settings() {
@@ -48,8 +68,9 @@ public final class Amavisd {
 
     public synchronized void start() throws IOException {
         LogSetup.apply(settings, console);
+        logWarnings(loaded);
         prepareDirectories(settings);
-        server = new SmtpServer(serverConfig(settings));
+        server = new SmtpServer(serverConfig(loaded));
         server.start();
         log.info("amavisd (Java) starting: {} worker(s), forwarding to {}, temp files under {}",
                 settings.maxServers(), settings.forwardMethod(), settings.tempBase());
@@ -57,18 +78,20 @@ public final class Amavisd {
 
     /** Re-reads the configuration; returns a one-line result for the log and the caller. */
     public synchronized String reload() {
-        DaemonSettings next;
+        Loaded next;
         try {
-            next = overrides.apply(DaemonSettings.from(source.load()));
-            prepareDirectories(next);
+            next = load();
+            prepareDirectories(next.settings());
             server.reconfigure(serverConfig(next));
         } catch (ConfigException | IOException | RuntimeException e) {
             String why = "reload failed, keeping the running configuration: " + e.getMessage();
             log.error(why);
             return why;
         }
-        settings = next;
-        LogSetup.apply(next, console);
+        loaded = next;
+        settings = next.settings();
+        LogSetup.apply(settings, console);
+        logWarnings(next);
         log.info("configuration reloaded");
         return "configuration reloaded";
     }
@@ -94,11 +117,12 @@ public final class Amavisd {
         }
     }
 
-    static ServerConfig serverConfig(DaemonSettings s) {
+    static ServerConfig serverConfig(Loaded l) {
+        DaemonSettings s = l.settings();
         SmtpRelayClient relay = new SmtpRelayClient(s.myhostname(), SmtpRelayClient.Timeouts.DEFAULT);
+        MessageProcessor pipeline = new PolicyStage(l.banks(), new RelayingProcessor(s.myhostname(), s.forwardMethod(), relay));
         SessionSettings session = new SessionSettings(s.myhostname(), s.messageSizeLimit(), s.recipientLimit(),
-                s.smtpdTimeout(), s.tempBase(), s.preserveEvidence(),
-                new RelayingProcessor(s.myhostname(), s.forwardMethod(), relay), new MessageLog());
+                s.smtpdTimeout(), s.tempBase(), s.preserveEvidence(), pipeline, new MessageLog());
         return new ServerConfig(s.listeners(), s.maxServers(), s.inetAcl(), session);
     }
 }

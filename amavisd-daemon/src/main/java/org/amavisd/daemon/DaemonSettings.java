@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.amavisd.policy.conf.AmavisConf;
+import org.amavisd.policy.conf.PerlValue;
 import org.amavisd.policy.conf.ConfigException;
 import org.amavisd.policy.net.IpAcl;
 import org.amavisd.smtp.relay.ForwardMethod;
@@ -77,6 +78,22 @@ public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress>
                 truthy(conf, "$DO_SYSLOG"), conf.scalar("$syslog_facility").orElse("mail"),
                 conf.scalar("$syslog_ident").orElse("amavis"), Duration.ofSeconds(timeout), sizeLimit, rcptLimit,
                 truthy(conf, "$allow_preserving_evidence"));
+    }
+
+    /** A bank's $forward_method must be usable too: found at load time, not on the first message. */
+    static void checkBanks(AmavisConf conf) throws ConfigException {
+        PerlValue pb = conf.get("%policy_bank").orElse(new PerlValue.Undef());
+        if (!(pb instanceof PerlValue.HashRef all)) return;
+        for (var e : all.entries().entrySet()) {
+            if (!(e.getValue() instanceof PerlValue.HashRef bank)) continue;
+            PerlValue fm = bank.entries().get("forward_method");
+            if (fm == null || !fm.isDefined()) continue;
+            try {
+                ForwardMethod.parse(fm.asString());
+            } catch (IllegalArgumentException ex) {
+                throw ConfigErrors.at(conf, "%policy_bank", "bank '" + e.getKey() + "': forward_method: " + ex.getMessage());
+            }
+        }
     }
 
     /** Perl truth: undef, "", "0" are false. */

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one log line per message, in amavisd-new's shape, so that existing log readers keep
- * working: "Passed CLEAN {Relayed}, [client]:port &lt;sender&gt; -&gt; &lt;rcpt&gt;,..., Queue-ID: ..,
+ * working: "Passed CLEAN {RelayedInbound}, ORIG LOCAL [client]:port &lt;sender&gt; -&gt; &lt;rcpt&gt;,..., Queue-ID: ..,
  * Message-ID: .., mail_id: .., Hits: -, size: .., queued_as: .., N ms".
  */
 final class MessageLog implements MessageListener {
@@ -24,12 +24,16 @@ final class MessageLog implements MessageListener {
 
     static String line(MessageContext msg) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append(outcome(msg.recipients()));
-        if (!msg.policyBanks().isEmpty()) sb.append(", ").append(String.join("/", msg.policyBanks()));
-        String client = msg.clientAddress();
-        String port = msg.xforward().known("PORT");
-        sb.append(", [").append(client).append(']');
-        if (port != null) sb.append(':').append(port);
+        sb.append(outcome(msg.recipients())).append(" {").append(actions(msg)).append("},");
+        // amavisd-new's template: ",[?%p|| %p][?%a||[?%l|| LOCAL] [:client_addr_port]]"
+        if (!msg.policyBanks().isEmpty()) sb.append(' ').append(String.join("/", msg.policyBanks()));
+        String client = msg.xforward().known("ADDR");
+        if (client != null) {
+            if (msg.originating()) sb.append(" LOCAL");
+            sb.append(" [").append(client).append(']');
+            String port = msg.xforward().known("PORT");
+            if (port != null) sb.append(':').append(port);
+        }
         sb.append(' ').append(msg.sender().bracketed()).append(" -> ");
         sb.append(msg.recipients().stream().map(r -> r.address().bracketed()).collect(Collectors.joining(",")));
         String queueId = msg.xforward().known("IDENT");
@@ -45,13 +49,25 @@ final class MessageLog implements MessageListener {
         return sb.toString();
     }
 
-    /** "Passed CLEAN {Relayed}" when every recipient was accepted, else why not. */
+    /** "Passed CLEAN" when the back end accepted every recipient, else why not. */
     private static String outcome(List<Recipient> rs) {
-        boolean anyTemp = rs.stream().anyMatch(r -> r.reply() != null && r.reply().isTransient());
         boolean allPassed = rs.stream().allMatch(r -> r.reply() != null && r.reply().isPositive());
-        if (allPassed) return "Passed CLEAN {Relayed}";
-        if (anyTemp) return "Blocked MTA-BLOCKED {TempFailed}";
-        boolean anyPassed = rs.stream().anyMatch(r -> r.reply() != null && r.reply().isPositive());
-        return anyPassed ? "Passed CLEAN {Relayed,Rejected}" : "Blocked MTA-BLOCKED {Rejected}";
+        return allPassed ? "Passed CLEAN" : "Blocked MTA-BLOCKED";
+    }
+
+    /**
+     * What happened to each recipient and in which direction, as amavisd-new counts it:
+     * Relayed / TempFailed / Rejected, then Inbound (to a local recipient from outside), Outbound
+     * (originating, to elsewhere), Internal (originating, local) or OpenRelay (neither).
+     */
+    private static String actions(MessageContext msg) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (Recipient r : msg.recipients()) {
+            String which = r.reply() == null ? "Unknown"
+                    : r.reply().isPositive() ? "Relayed" : r.reply().isTransient() ? "TempFailed" : "Rejected";
+            String dir = msg.originating() ? (r.isLocal() ? "Internal" : "Outbound") : (r.isLocal() ? "Inbound" : "OpenRelay");
+            out.add(which + dir);
+        }
+        return String.join(",", out);
     }
 }

@@ -9,6 +9,8 @@ import java.util.Locale;
 import org.amavisd.core.mail.MessageContext;
 import org.amavisd.core.mail.Recipient;
 import org.amavisd.core.pipeline.MessageProcessor;
+import org.amavisd.policy.bank.PolicyBank;
+import org.amavisd.policy.conf.PerlValue;
 import org.amavisd.smtp.relay.ForwardMethod;
 import org.amavisd.smtp.relay.SmtpRelayClient;
 
@@ -24,6 +26,7 @@ final class RelayingProcessor implements MessageProcessor {
     private final String myhostname;
     private final ForwardMethod forwardMethod;
     private final SmtpRelayClient relay;
+    private final java.util.Map<String, ForwardMethod> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     RelayingProcessor(String myhostname, ForwardMethod forwardMethod, SmtpRelayClient relay) {
         this.myhostname = myhostname;
@@ -36,7 +39,15 @@ final class RelayingProcessor implements MessageProcessor {
         List<Recipient> open = msg.recipients().stream().filter(r -> !r.isDone()).toList();
         if (open.isEmpty()) return;
         byte[] prefix = receivedHeader(msg, open).getBytes(StandardCharsets.UTF_8);
-        relay.relay(forwardMethod, msg, open, prefix, !msg.session().isLmtp());
+        relay.relay(forwardMethod(msg), msg, open, prefix, !msg.session().isLmtp());
+    }
+
+    /** The message's policy bank may send it elsewhere ($forward_method in a bank); checked at load time. */
+    private ForwardMethod forwardMethod(MessageContext msg) {
+        String spec = msg.attachment(PolicyBank.class).flatMap(b -> b.get("forward_method")).map(PerlValue::asString)
+                .orElse(null);
+        if (spec == null || spec.equals(forwardMethod.toString())) return forwardMethod;
+        return parsed.computeIfAbsent(spec, ForwardMethod::parse);
     }
 
     /**

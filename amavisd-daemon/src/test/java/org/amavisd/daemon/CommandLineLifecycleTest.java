@@ -96,7 +96,7 @@ class CommandLineLifecycleTest {
             assertThat(stop.output()).contains("amavisd stopped");
             assertThat(amavisd("status").exit()).isEqualTo(3);
             org.junit.jupiter.api.Assertions.assertThrows(ConnectException.class, () -> new ScriptedClient(port).close());
-            assertThat(Files.readString(dir.resolve("amavisd.log"))).contains("Passed CLEAN {Relayed}").contains("stopped");
+            assertThat(Files.readString(dir.resolve("amavisd.log"))).containsPattern("Passed CLEAN \\{RelayedOpenRelay\\}, <a@x\\.test> -> <b@y\\.test>").contains("stopped");
             assertThat(first.messages()).hasSize(1);
             assertThat(second.messages()).hasSize(1);
         }

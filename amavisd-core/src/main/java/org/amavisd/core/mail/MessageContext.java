@@ -28,6 +28,8 @@ public final class MessageContext {
     private final long startNanos;
     private final List<String> policyBanks = new ArrayList<>();
     private HeaderSummary headers = HeaderSummary.EMPTY;
+    private boolean originating;
+    private final java.util.Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MessageContext(MailId mailId, String logId, SessionInfo session, XForward xforward, EmailAddress sender,
             MailParams params, List<Recipient> recipients, Path tempDir, Path messageFile, long size,
@@ -115,6 +117,27 @@ public final class MessageContext {
 
     public void addPolicyBank(String name) {
         policyBanks.add(name);
+    }
+
+    /** Mail from our own users (the originating flag of the policy bank in force). */
+    public boolean originating() {
+        return originating;
+    }
+
+    public void setOriginating(boolean originating) {
+        this.originating = originating;
+    }
+
+    /**
+     * Typed data a later stage needs from an earlier one (the resolved policy bank, decoded parts),
+     * kept here so that core need not know the modules that define it.
+     */
+    public <T> void attach(Class<T> type, T value) {
+        attachments.put(type, type.cast(value));
+    }
+
+    public <T> java.util.Optional<T> attachment(Class<T> type) {
+        return java.util.Optional.ofNullable(type.cast(attachments.get(type)));
     }
 
     /** True when the message needs 8-bit transport: BODY=8BITMIME or SMTPUTF8 addresses. */

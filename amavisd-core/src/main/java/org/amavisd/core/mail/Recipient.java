@@ -20,6 +20,7 @@ public final class Recipient {
     private SmtpReply reply;
     private Done done = Done.NOT_DONE;
     private String queuedAs;
+    private volatile boolean local;
 
     public Recipient(EmailAddress address, String notify, String orcpt) {
         this.address = Objects.requireNonNull(address);
@@ -37,6 +38,15 @@ public final class Recipient {
 
     public String orcpt() {
         return orcpt;
+    }
+
+    /** A recipient in one of our domains (@local_domains_maps): decides direction and header edits. */
+    public boolean isLocal() {
+        return local;
+    }
+
+    public void setLocal(boolean local) {
+        this.local = local;
     }
 
     public synchronized SmtpReply reply() {

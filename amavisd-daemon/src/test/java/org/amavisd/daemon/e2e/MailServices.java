@@ -140,8 +140,21 @@ final class MailServices {
         Files.writeString(conf, "use strict;\n$MYHOME = '" + state.resolve("amavis") + "';\n"
                 + "$myhostname = 'amavis.e2e.test';\n$inet_socket_bind = '127.0.0.1';\n"
                 + "$inet_socket_port = [" + filterPort + ", " + origFilterPort + "];\n"
-                + "$forward_method = 'smtp:[127.0.0.1]:" + reinjectPort + "';\n$max_servers = 2;\n" + extra + "1;\n");
+                + "$forward_method = 'smtp:[127.0.0.1]:" + reinjectPort + "';\n$max_servers = 2;\n"
+                + "$LOGFILE = '" + amavisdLog() + "';\n" + extra + "1;\n");
         return conf;
+    }
+
+    Path amavisdLog() {
+        return state.resolve("amavisd.log");
+    }
+
+    /** amavisd's per-message log lines so far. */
+    List<String> amavisdMessageLines() throws IOException {
+        Path log = amavisdLog();
+        if (!Files.exists(log)) return List.of();
+        return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                .filter(l -> l.contains("Passed ") || l.contains("Blocked ")).toList();
     }
 
     static Duration deliveryWait() {

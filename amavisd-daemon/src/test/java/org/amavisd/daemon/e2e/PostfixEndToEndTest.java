@@ -30,7 +30,15 @@ class PostfixEndToEndTest {
     static void startAll() throws Exception {
         services = MailServices.forPostfix(21000);
         services.start();
-        conf = services.writeAmavisdConf("");
+        // The test clients connect from 127.0.0.1: keep that out of @mynetworks, so that the 10024 path is
+        // inbound and only the submission port (ORIG bank) is originating.
+        conf = services.writeAmavisdConf("""
+                @mynetworks = qw(10.0.0.0/8);
+                $policy_bank{'MYNETS'} = { originating => 1 };
+                $interface_policy{'%d'} = 'ORIG';
+                $policy_bank{'ORIG'} = { originating => 1 };
+                @local_domains_maps = ( ['.example.net', 'example.com'] );
+                """.formatted(services.origFilterPort));
         daemon = startDaemon();
     }
 
@@ -86,6 +94,24 @@ class PostfixEndToEndTest {
         assertThat(send(services.submitPort, "user@example.test", List.of("friend@example.net"), m)).startsWith("250");
         await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).size() == 1);
         assertThat(services.delivered(m).get(0)).contains("(amavis, port " + services.origFilterPort + ")");
+        // the ORIG bank was loaded for the submission port: originating, to a local recipient
+        await().atMost(MailServices.deliveryWait()).until(() -> services.amavisdMessageLines().stream().anyMatch(l -> l.contains(m)));
+        assertThat(services.amavisdMessageLines()).filteredOn(l -> l.contains("<" + m + "@client.test>")).singleElement()
+                .asString().containsPattern("\\(\\d+-\\d+\\) Passed CLEAN \\{RelayedInternal\\}, ORIG LOCAL \\[127\\.0\\.0\\.1\\]:\\d+ "
+                        + "<user@example\\.test> -> <friend@example\\.net>, Queue-ID: [0-9A-F]+, Message-ID: <" + m
+                        + "@client\\.test>, mail_id: [A-Za-z0-9_-]{12}, Hits: -, size: \\d+, queued_as: [0-9A-F]+, \\d+ ms");
+    }
+
+    @Test
+    @Order(2)
+    void inboundMailIsLoggedAsInboundForLocalRecipientsOnly() throws Exception {
+        String m = marker();
+        assertThat(send(services.smtpPort, "stranger@example.org", List.of("bob@example.net", "out@elsewhere.test"), m))
+                .startsWith("250");
+        await().atMost(MailServices.deliveryWait()).until(() -> services.amavisdMessageLines().stream().anyMatch(l -> l.contains(m)));
+        assertThat(services.amavisdMessageLines()).filteredOn(l -> l.contains("<" + m + "@client.test>")).singleElement()
+                .asString().contains("Passed CLEAN {RelayedInbound,RelayedOpenRelay}, [127.0.0.1]:")
+                .doesNotContain("LOCAL").doesNotContain("MYNETS");
     }
 
     @Test

@@ -8,6 +8,9 @@ import java.util.Map;
 import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.policy.conf.ConfigException;
 import org.amavisd.policy.conf.PerlValue;
+import org.amavisd.policy.lookup.LookupChain;
+import org.amavisd.policy.lookup.LookupKey;
+import org.amavisd.policy.lookup.Maps;
 
 /**
  * Which policy banks a message gets, decided as amavisd-new decides: the bank %interface_policy
@@ -24,6 +27,20 @@ public final class PolicyBanks {
     private final Map<String, String> interfacePolicy;
     private final List<String> warnings;
     private List<ClientRule> baseRules; // parsed once: most messages use the base bank's tables
+    // lookup chains built once per table value: banks share their values' instances, so identity is the key
+    private final Map<IdentityKey, LookupChain> chains = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record IdentityKey(PerlValue value) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IdentityKey k && k.value == value;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(value);
+        }
+    }
 
     private PolicyBanks(PolicyBank base, Map<String, PerlValue.HashRef> banks, Map<String, String> interfacePolicy,
             List<String> warnings) {
@@ -64,9 +81,10 @@ public final class PolicyBanks {
                 Collections.unmodifiableMap(iface), warnings);
         try {
             result.baseRules = result.clientRules(result.base); // fail at load time, not on the first message
+            result.chain(result.base, "local_domains_maps");
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(conf.origin("@client_ipaddr_policy"), "@client_ipaddr_policy / @mynetworks_maps: "
-                    + e.getMessage());
+            throw new ConfigException(conf.origin("@client_ipaddr_policy"), "@client_ipaddr_policy / @mynetworks_maps"
+                    + " / @local_domains_maps: " + e.getMessage());
         }
         return result;
     }
@@ -87,6 +105,21 @@ public final class PolicyBanks {
     public PolicyBank load(PolicyBank current, String name, List<String> loadWarnings) {
         PerlValue.HashRef bank = banks.get(name);
         return bank == null ? current : current.load(name, bank, loadWarnings);
+    }
+
+    /**
+     * The @*_maps setting {@code key} of {@code bank} ("local_domains_maps") as a lookup chain;
+     * an unset setting is an empty chain (no opinion).
+     */
+    public LookupChain chain(PolicyBank bank, String key) {
+        PerlValue v = bank.get(key).orElse(new PerlValue.Undef());
+        return chains.computeIfAbsent(new IdentityKey(v), k -> Maps.chain("@" + key, v));
+    }
+
+    /** The lookup key for an address under this bank's $recipient_delimiter and $localpart_is_case_sensitive. */
+    public static LookupKey key(PolicyBank bank, String address) {
+        String delim = bank.get("recipient_delimiter").map(PerlValue::asString).orElse("");
+        return new LookupKey(address, delim, bank.isTrue("localpart_is_case_sensitive"));
     }
 
     /** The bank for a connection to our port {@code localPort} (%interface_policy). */
