@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** The amavisd command line, shaped like amavisd-new's: {@code amavisd [-c FILE|DIR] [options] COMMAND}. */
 @Command(name = "amavisd", mixinStandardHelpOptions = true, version = "amavisd (Java) 0.1.0",
         description = "A mail content filter in the tradition of amavisd-new.%n"
-                + "COMMAND: foreground | debug | start | stop | reload | status",
+                + "COMMAND: foreground | debug | start | stop | reload | status | showconfig [BANK]",
         sortOptions = false)
 public final class Main implements Callable<Integer> {
     @Option(names = "-c", paramLabel = "FILE|DIR",
@@ -44,6 +44,9 @@ public final class Main implements Callable<Integer> {
 
     @Parameters(index = "0", defaultValue = "start", paramLabel = "COMMAND")
     String command;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "BANK", description = "with showconfig: a policy bank to load")
+    String argument;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -71,8 +74,10 @@ public final class Main implements Callable<Integer> {
                     return DaemonControl.reload(settings().pidFile()); // a bad config is refused before any signal
                 case "status":
                     return DaemonControl.status(controlPidFile());
+                case "showconfig":
+                    return ShowConfig.print(loadConfig(), argument, System.out);
                 default:
-                    System.err.println("amavisd: unknown command '" + command + "' (foreground, debug, start, stop, reload, status)");
+                    System.err.println("amavisd: unknown command '" + command + "' (foreground, debug, start, stop, reload, status, showconfig)");
                     return 2;
             }
         } catch (ConfigException e) {

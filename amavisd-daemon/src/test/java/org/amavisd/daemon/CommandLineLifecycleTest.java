@@ -114,6 +114,21 @@ class CommandLineLifecycleTest {
     }
 
     @Test
+    void showconfigPrintsResolvedSettingsWithWhereTheyCameFrom() throws Exception {
+        conf = dir.resolve("amavisd.conf");
+        Files.writeString(conf, "$max_servers = 6;\n$max_serverz = 1;\n$interface_policy{'10026'} = 'ORIG';\n"
+                + "$policy_bank{'ORIG'} = { originating => 1, max_servers => 3 };\n");
+        Result base = amavisd("showconfig");
+        assertThat(base.exit()).isZero();
+        assertThat(base.output()).contains("$max_servers = 6;  # " + conf + ":1").contains("$originating = 0;  # default")
+                .contains("$forward_method = 'smtp:[127.0.0.1]:10025';  # default")
+                .containsPattern("# warning: .*\\$max_serverz.*did you mean \\$max_servers");
+        Result orig = amavisd("showconfig", "ORIG");
+        assertThat(orig.output()).contains("$originating = 1;  # policy bank ORIG").contains("$max_servers = 3;  # policy bank ORIG");
+        assertThat(amavisd("showconfig", "NOPE").exit()).isEqualTo(1);
+    }
+
+    @Test
     void aConfigErrorNamesFileLineAndColumn() throws Exception {
         conf = dir.resolve("amavisd.conf");
         Files.writeString(conf, "$max_servers = 2;\n$forward_method = 'smtp:[127.0.0.1]:10025'\n$log_level = 1;\n");
