@@ -23,7 +23,7 @@ final class ShowConfig {
 
     static int print(AmavisConf conf, String bankName, PrintStream out) throws ConfigException {
         PolicyBanks banks = PolicyBanks.from(conf);
-        conf.warnings().forEach(w -> out.println("# warning: " + w));
+        conf.warnings().forEach(w -> out.println("# " + w)); // "FILE:LINE:COL: warning: ..."
         banks.warnings().forEach(w -> out.println("# warning: " + w));
         PolicyBank bank = banks.base();
         List<String> loadWarnings = new ArrayList<>();
