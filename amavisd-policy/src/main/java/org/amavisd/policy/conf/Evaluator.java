@@ -206,7 +206,7 @@ final class Evaluator {
       return new PerlValue.RegexValue(r.source(), r.flags());
     }
     if (e instanceof Backtick b) {
-      return PerlValue.of(CommandEmulation.output(b.command(), b.at(), warnings));
+      return PerlValue.of(CommandRunner.output(b.command(), b.at(), warnings));
     }
     if (e instanceof Call c) {
       List<Object> r = call(c);

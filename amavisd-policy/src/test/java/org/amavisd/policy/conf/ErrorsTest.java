@@ -46,14 +46,6 @@ class ErrorsTest {
   }
 
   @Test
-  void backticksAreNeverRun() {
-    assertThat(fail("  $mydomain = `touch /tmp/x`;"))
-        .hasMessage(FILE + ":1:15: unsupported construct 'backticks' (commands are not run): `touch /tmp/x`");
-    assertThat(fail("$x = `head -n 1 /etc/mailname; rm -rf /`;"))
-        .hasMessageContaining("commands are not run");
-  }
-
-  @Test
   void syntaxErrorsCarryPosition() {
     assertThat(fail("$a = 1\n$b = 2;")).hasMessage(FILE + ":2:1: syntax error: expected ';' but found '$b'");
     assertThat(fail("@a = (1, 2;")).hasMessage(FILE + ":1:11: syntax error: expected ')' but found ';'");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,26 +46,38 @@ class IncludeAndHelpersTest {
   }
 
   @Test
-  void debianHostAndDomainIdiomsAreAnsweredWithoutRunningCommands() throws Exception {
+  void backticksRunThroughTheShellAsDebiansIdiomsExpect() throws Exception {
     Path mailname = Files.writeString(dir.resolve("mailname"), "mx.example.com\nignored\n");
     AmavisConf c = AmavisConf.parse("""
         chomp($mydomain = `head -n 1 %s`);
-        chomp($myhostname = `hostname --fqdn`);
+        chomp($myhostname = `echo host.example.com`);
         $raw = `head -1 %s`;
+        $piped = `printf 'a\\nb\\n' | tail -n 1`;
         @local_domains_acl = ( ".$mydomain" );
         """.formatted(mailname, mailname), "05-ids");
     assertThat(c.scalar("mydomain")).contains("mx.example.com");
-    assertThat(c.scalar("myhostname")).contains(HostIdentity.fqdn());
+    assertThat(c.scalar("myhostname")).contains("host.example.com");
     assertThat(c.scalar("raw")).contains("mx.example.com\n");
+    assertThat(c.scalar("piped")).contains("b\n");
     assertThat(c.list("@local_domains_acl")).containsExactly(".mx.example.com");
+    assertThat(c.warnings()).as("no command failed").noneMatch(w -> w.message().contains("`"));
   }
 
   @Test
-  void unreadableFileInHeadIdiomYieldsEmptyWithWarning() throws Exception {
+  void aFailingCommandYieldsWhatItPrintedAndAWarning() throws Exception {
+    // Debian's 05-domain_id on a machine without /etc/mailname
     AmavisConf c = AmavisConf.parse("chomp($mydomain = `head -n 1 %s`);".formatted(dir.resolve("none")), "t");
     assertThat(c.scalar("mydomain")).contains("");
     assertThat(c.warnings()).singleElement().extracting(ConfigWarning::message).asString()
-        .contains("yields nothing: cannot read");
+        .contains("`head -n 1 " + dir.resolve("none") + "` exited with status 1");
+  }
+
+  @Test
+  void aCommandThatRunsTooLongIsKilled() {
+    List<ConfigWarning> warnings = new java.util.ArrayList<>();
+    String out = CommandRunner.output("echo started; sleep 30", Origin.DEFAULT, warnings, java.time.Duration.ofMillis(300));
+    assertThat(out).isEqualTo("started\n");
+    assertThat(warnings).singleElement().extracting(ConfigWarning::message).asString().contains("killed after");
   }
 
   @Test
