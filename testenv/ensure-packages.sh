@@ -11,6 +11,7 @@
 #   oracle     amavisd-new        (the Perl original, to compare against; optional)
 #   dkim       opendkim-tools     (optional)
 #   dns        dnsmasq-base       (optional)
+#   postgres   postgresql         (SQL lookup tests against a real server; optional)
 #   all        every group above
 # Everything present: prints one line and exits 0 (no apt-get at all).
 # Something missing, running as root with apt-get: installs it non-interactively
@@ -25,7 +26,7 @@ set -euo pipefail
 PROG=ensure-packages
 log() { printf '[%s] %s\n' "$PROG" "$*"; }
 err() { printf '[%s] ERROR: %s\n' "$PROG" "$*" >&2; }
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 CHECK_ONLY=0
 groups=()
@@ -49,7 +50,8 @@ packages_of() { # packages_of GROUP -> Debian package names
     oracle) echo amavisd-new ;;
     dkim) echo opendkim-tools ;;
     dns) echo dnsmasq-base ;;
-    all) for g in postfix clamd spamd swaks testfiles oracle dkim dns; do packages_of "$g"; done ;;
+    postgres) echo postgresql ;;
+    all) for g in postfix clamd spamd swaks testfiles oracle dkim dns postgres; do packages_of "$g"; done ;;
     *) return 1 ;;
     esac
 }
@@ -57,7 +59,7 @@ binary_of() { # a program each package provides, for systems without dpkg
     case "$1" in
     postfix) echo postfix ;; clamav-daemon) echo clamd ;; spamd) echo spamd ;;
     spamassassin) echo spamassassin ;; swaks) echo swaks ;; amavisd-new) echo amavisd ;;
-    opendkim-tools) echo opendkim-genkey ;; dnsmasq-base) echo dnsmasq ;;
+    opendkim-tools) echo opendkim-genkey ;; dnsmasq-base) echo dnsmasq ;; postgresql) echo pg_ctlcluster ;;
     *) echo "" ;;
     esac
 }
