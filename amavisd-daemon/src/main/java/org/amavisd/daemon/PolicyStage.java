@@ -30,6 +30,7 @@ final class PolicyStage implements MessageProcessor {
 
     @Override
     public void process(MessageContext msg) throws Exception {
+        banks.beginMessage();
         List<String> warnings = new ArrayList<>();
         PolicyBank bank = banks.forPort(msg.session().localPort(), warnings);
         bank = banks.forClient(bank, msg.xforward().known("ADDR"), warnings);

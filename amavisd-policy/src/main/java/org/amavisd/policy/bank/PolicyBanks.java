@@ -8,7 +8,10 @@ import java.util.Map;
 import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.policy.conf.ConfigException;
 import org.amavisd.policy.conf.PerlValue;
+import java.util.Optional;
+import org.amavisd.policy.lookup.LdapLookups;
 import org.amavisd.policy.lookup.LookupChain;
+import org.amavisd.policy.lookup.SqlLookups;
 import org.amavisd.policy.lookup.LookupKey;
 import org.amavisd.policy.lookup.Maps;
 
@@ -19,7 +22,7 @@ import org.amavisd.policy.lookup.Maps;
  * By default @client_ipaddr_policy pairs each @mynetworks_maps table with MYNETS, which
  * implies originating.
  */
-public final class PolicyBanks {
+public final class PolicyBanks implements AutoCloseable {
     private record ClientRule(IpTable table, List<String> banks) {}
 
     private final PolicyBank base;
@@ -27,6 +30,8 @@ public final class PolicyBanks {
     private final Map<String, String> interfacePolicy;
     private final List<String> warnings;
     private List<ClientRule> baseRules; // parsed once: most messages use the base bank's tables
+    private Optional<SqlLookups> sql = Optional.empty();
+    private Optional<LdapLookups> ldap = Optional.empty();
     // lookup chains built once per table value: banks share their values' instances, so identity is the key
     private final Map<IdentityKey, LookupChain> chains = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -81,7 +86,11 @@ public final class PolicyBanks {
                 Collections.unmodifiableMap(iface), warnings);
         try {
             result.baseRules = result.clientRules(result.base); // fail at load time, not on the first message
-            result.chain(result.base, "local_domains_maps");
+            LookupChain localStatic = result.chain(result.base, "local_domains_maps");
+            // SQL and LDAP keys depend on whether the address is local, decided by the static tables alone
+            result.sql = SqlLookups.fromConf(conf, localStatic::isTrue);
+            result.ldap = LdapLookups.fromConf(conf, localStatic::isTrue);
+            result.chains.clear(); // from now on chains include SQL and LDAP
         } catch (IllegalArgumentException e) {
             throw new ConfigException(conf.origin("@client_ipaddr_policy"), "@client_ipaddr_policy / @mynetworks_maps"
                     + " / @local_domains_maps: " + e.getMessage());
@@ -113,7 +122,34 @@ public final class PolicyBanks {
      */
     public LookupChain chain(PolicyBank bank, String key) {
         PerlValue v = bank.get(key).orElse(new PerlValue.Undef());
-        return chains.computeIfAbsent(new IdentityKey(v), k -> Maps.chain("@" + key, v));
+        return chains.computeIfAbsent(new IdentityKey(v), k -> {
+            // amavisd-new's order: SQL, then LDAP, then the static tables of the list
+            LookupChain c = Maps.chain("@" + key, v);
+            if (ldap.isPresent()) c = ldap.get().prepend(c);
+            if (sql.isPresent()) c = sql.get().prepend(c);
+            return c;
+        });
+    }
+
+    /** A message begins: SQL rows and LDAP entries cached for the previous one are forgotten. */
+    public void beginMessage() {
+        sql.ifPresent(SqlLookups::clearCache);
+        ldap.ifPresent(LdapLookups::clearCache);
+    }
+
+    public Optional<SqlLookups> sql() {
+        return sql;
+    }
+
+    public Optional<LdapLookups> ldap() {
+        return ldap;
+    }
+
+    /** Releases database and directory connections. */
+    @Override
+    public void close() {
+        sql.ifPresent(SqlLookups::close);
+        ldap.ifPresent(LdapLookups::close);
     }
 
     /** The lookup key for an address under this bank's $recipient_delimiter and $localpart_is_case_sensitive. */

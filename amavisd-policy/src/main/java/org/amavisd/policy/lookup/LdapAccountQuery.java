@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +29,9 @@ public final class LdapAccountQuery {
   private final LdapDirectory directory;
   private final boolean noAtMeansDomain;
   private final Predicate<LookupKey> isLocal;
-  private final Map<String, List<Map<String, List<String>>>> cache = new ConcurrentHashMap<>();
+  // One worker thread carries one message at a time, and clearCache() runs when a message begins:
+  // a per-thread cache keeps concurrent messages from seeing (or clearing) each other's rows.
+  private final ThreadLocal<Map<String, List<Map<String, List<String>>>>> cache = ThreadLocal.withInitial(java.util.HashMap::new);
 
   public LdapAccountQuery(LdapDirectory directory, boolean noAtMeansDomain, Predicate<LookupKey> isLocal) {
     this.directory = directory;
@@ -56,7 +57,7 @@ public final class LdapAccountQuery {
 
   /** The matching entries, most specific first. */
   public List<Map<String, List<String>>> entries(LookupKey key) {
-    List<Map<String, List<String>>> cached = cache.get(key.address());
+    List<Map<String, List<String>>> cached = cache.get().get(key.address());
     if (cached != null) return cached;
     SqlQueryKeys qk = SqlQueryKeys.of(key, noAtMeansDomain, isLocal.test(key), true);
     List<String> keys = new ArrayList<>(qk.keys());
@@ -93,7 +94,7 @@ public final class LdapAccountQuery {
       out.add(m);
     }
     out = List.copyOf(out);
-    cache.put(key.address(), out);
+    cache.get().put(key.address(), out);
     return out;
   }
 
@@ -112,6 +113,6 @@ public final class LdapAccountQuery {
 
   /** Forgets cached entries; called when a new message begins. */
   public void clearCache() {
-    cache.clear();
+    cache.get().clear();
   }
 }

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rows come back in the clause's order (ORDER BY priority DESC: most specific first), each
  * as a map of lowercased column name to value (a string, or null for NULL; of repeated names the
- * last wins, hence "users.*, policy.*, users.id"). They are cached per address until {@link
+ * last wins, hence "users.*, policy.*, users.id"). They are cached per address, per worker thread, until {@link
  * #clearCache()}, which the caller does per message, as amavisd-new does: one recipient costs one
  * query however many fields are asked.
  */
@@ -43,7 +42,9 @@ public final class SqlSelect {
   private final boolean allow8bit;
   private final Predicate<LookupKey> isLocal;
   private final boolean catchallLocalHack;
-  private final Map<String, List<Map<String, String>>> cache = new ConcurrentHashMap<>();
+  // One worker thread carries one message at a time, and clearCache() runs when a message begins:
+  // a per-thread cache keeps concurrent messages from seeing (or clearing) each other's rows.
+  private final ThreadLocal<Map<String, List<Map<String, String>>>> cache = ThreadLocal.withInitial(java.util.HashMap::new);
 
   /**
    * @param isLocal the static local_domains maps (without SQL and LDAP), deciding whether the
@@ -108,7 +109,7 @@ public final class SqlSelect {
   /** The matching rows, with extra arguments for the clause's ? placeholders. */
   public List<Map<String, String>> rows(LookupKey key, List<String> extraArgs) {
     String cacheKey = extraArgs.isEmpty() ? key.address() : key.address() + "\0" + String.join("\0", extraArgs);
-    List<Map<String, String>> cached = cache.get(cacheKey);
+    List<Map<String, String>> cached = cache.get().get(cacheKey);
     if (cached != null) return cached;
     boolean local = isLocal.test(key);
     SqlQueryKeys keys = SqlQueryKeys.of(key, noAtMeansDomain, local, allow8bit);
@@ -116,7 +117,7 @@ public final class SqlSelect {
     log.debug("lookup_sql \"{}\", keys {}", key.address(), keys.keys());
     List<Map<String, String>> rows = db.run(c -> query(c, st));
     rows = List.copyOf(rows);
-    cache.put(cacheKey, rows);
+    cache.get().put(cacheKey, rows);
     return rows;
   }
 
@@ -164,6 +165,6 @@ public final class SqlSelect {
 
   /** Forgets the cached rows; called when a new message begins. */
   public void clearCache() {
-    cache.clear();
+    cache.get().clear();
   }
 }
