@@ -203,7 +203,7 @@ final class Evaluator {
       return new PerlValue.CodeRef("__ANON__", s.source());
     }
     if (e instanceof Regex r) {
-      return new PerlValue.RegexValue(r.source(), r.flags());
+      return RegexSource.compile(this, r);
     }
     if (e instanceof Backtick b) {
       return PerlValue.of(CommandEmulation.output(b.command(), b.at(), warnings));
