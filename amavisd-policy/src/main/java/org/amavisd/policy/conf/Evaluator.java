@@ -366,6 +366,10 @@ final class Evaluator {
     return NameSuggester.nearest(k, names).map(n -> "; did you mean " + n + "?").orElse("");
   }
 
+  void warn(Origin at, String message) {
+    warnings.add(new ConfigWarning(at, message));
+  }
+
   SettingsCatalogue catalogue() {
     return catalogue;
   }
