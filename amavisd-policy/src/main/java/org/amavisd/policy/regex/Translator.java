@@ -31,7 +31,7 @@ final class Translator {
   Translator(String src, String flags) {
     this.src = src;
     this.flags = flags;
-    this.totalGroups = countGroups(src, flags.indexOf('n') >= 0);
+    this.totalGroups = GroupCount.of(src, flags.indexOf('n') >= 0);
   }
 
   int javaFlags() {
@@ -375,32 +375,5 @@ final class Translator {
     String name = named.group(1) != null ? named.group(1) : named.group(2) != null ? named.group(2) : named.group(3);
     pos += named.end();
     backrefByName(name);
-  }
-
-  /** Capturing groups in the whole pattern, to tell \10 (back-reference) from \10 (octal). */
-  private static int countGroups(String s, boolean noCapture) {
-    int count = 0;
-    boolean inClass = false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (inClass) {
-        inClass = c != ']';
-      } else if (c == '[') {
-        inClass = true;
-        if (i + 1 < s.length() && s.charAt(i + 1) == ']') {
-          i++;
-        }
-      } else if (c == '(') {
-        boolean named = s.startsWith("(?<", i) && !s.startsWith("(?<=", i) && !s.startsWith("(?<!", i)
-            || s.startsWith("(?P<", i) || s.startsWith("(?'", i);
-        boolean plain = i + 1 >= s.length() || s.charAt(i + 1) != '?' && s.charAt(i + 1) != '*';
-        if (named || plain && !noCapture) {
-          count++;
-        }
-      }
-    }
-    return count;
   }
 }
