@@ -19,10 +19,12 @@ public final class AmavisConf {
   private final Map<String, PerlValue> values;
   private final Map<String, Origin> origins;
   private final List<ConfigWarning> warnings;
+  private final List<DkimKeyDecl> dkimKeys;
 
   private AmavisConf(SettingsCatalogue catalogue, Map<String, PerlValue> values, Map<String, Origin> origins,
-      List<ConfigWarning> warnings) {
+      List<ConfigWarning> warnings, List<DkimKeyDecl> dkimKeys) {
     this.catalogue = catalogue;
+    this.dkimKeys = List.copyOf(dkimKeys);
     this.values = Collections.unmodifiableMap(values);
     this.origins = Collections.unmodifiableMap(origins);
     this.warnings = List.copyOf(warnings);
@@ -101,6 +103,11 @@ public final class AmavisConf {
     return warnings;
   }
 
+  /** The dkim_key(...) calls of the config files, in call order. */
+  public List<DkimKeyDecl> dkimKeys() {
+    return dkimKeys;
+  }
+
   public Set<String> assignedNames() {
     return Collections.unmodifiableSet(new LinkedHashSet<>(origins.keySet()));
   }
@@ -148,7 +155,7 @@ public final class AmavisConf {
       for (String k : store.origins.keySet()) {
         values.put(k, store.freeze(k));
       }
-      return new AmavisConf(catalogue, values, new LinkedHashMap<>(store.origins), warnings);
+      return new AmavisConf(catalogue, values, new LinkedHashMap<>(store.origins), warnings, store.dkimKeys);
     }
 
     private boolean isUnset(String key) {

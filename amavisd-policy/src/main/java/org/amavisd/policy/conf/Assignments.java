@@ -179,6 +179,9 @@ final class Assignments {
     if (v instanceof PerlValue.RegexValue) {
       return "a regular expression";
     }
+    if (v instanceof PerlValue.RegexTable) {
+      return "a new_RE lookup table";
+    }
     return "'" + Rt.str(v) + "'";
   }
 }

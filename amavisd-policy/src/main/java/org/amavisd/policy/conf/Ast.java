@@ -72,7 +72,8 @@ final class Ast {
   /** {@code sub { ... }}: the body is kept as source text, never run. */
   record AnonSub(String source, Origin at) implements Expr {}
 
-  record Regex(String source, String flags, Origin at) implements Expr {}
+  /** qr//: {@code interpolate} is false for qr'...', whose text reaches the regex engine unchanged. */
+  record Regex(String source, String flags, boolean interpolate, Origin at) implements Expr {}
 
   record Backtick(String command, Origin at) implements Expr {}
 

@@ -32,7 +32,6 @@ final class Builtins {
 
   /** amavisd-new config helpers that a later version will implement. */
   private static final Set<String> NOT_YET = Set.of(
-      "new_RE", "read_hash", "read_array", "read_text", "read_l10n_templates", "dkim_key",
       "ask_daemon", "ask_av", "Opaque", "OpaqueRef", "c", "cr", "ca",
       "sprintf", "pack", "exists", "delete", "defined", "scalar", "keys", "values", "split");
 
@@ -51,6 +50,12 @@ final class Builtins {
     FUNCTIONS.put("unshift", (ev, call) -> pushOrUnshift(ev, call, true));
     FUNCTIONS.put("include_config_files", Evaluator::includeFiles);
     FUNCTIONS.put("chomp", Builtins::chomp);
+    FUNCTIONS.put("new_RE", TableBuiltins::newRe);
+    FUNCTIONS.put("dkim_key", TableBuiltins::dkimKey);
+    FUNCTIONS.put("read_hash", FileBuiltins::readHash);
+    FUNCTIONS.put("read_array", FileBuiltins::readArray);
+    FUNCTIONS.put("read_text", FileBuiltins::readText);
+    FUNCTIONS.put("read_l10n_templates", FileBuiltins::readL10nTemplates);
     for (String n : NOT_YET) {
       FUNCTIONS.put(n, (ev, call) -> {
         throw new ConfigException(call.at(), "unsupported construct '" + n + "' (not implemented yet)");

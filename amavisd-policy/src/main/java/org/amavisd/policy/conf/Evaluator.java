@@ -203,7 +203,7 @@ final class Evaluator {
       return new PerlValue.CodeRef("__ANON__", s.source());
     }
     if (e instanceof Regex r) {
-      return new PerlValue.RegexValue(r.source(), r.flags());
+      return RegexSource.compile(this, r);
     }
     if (e instanceof Backtick b) {
       return PerlValue.of(CommandRunner.output(b.command(), b.at(), warnings));
@@ -364,6 +364,10 @@ final class Evaluator {
     List<String> names = new ArrayList<>();
     catalogue.all().forEach(s -> names.add(s.name()));
     return NameSuggester.nearest(k, names).map(n -> "; did you mean " + n + "?").orElse("");
+  }
+
+  void warn(Origin at, String message) {
+    warnings.add(new ConfigWarning(at, message));
   }
 
   SettingsCatalogue catalogue() {

@@ -225,7 +225,8 @@ final class Lexer {
             while (pos < src.length() && Character.isLetter(src.charAt(pos))) {
               pos++;
             }
-            emit(TokenKind.REGEX, pattern, src.substring(fs, pos), o, start);
+            // the delimiter decides about interpolation: none with qr'...'
+            emit(TokenKind.REGEX, pattern, d + src.substring(fs, pos), o, start);
           }
         }
         return;

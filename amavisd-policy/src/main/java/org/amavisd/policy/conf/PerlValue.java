@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.amavisd.policy.regex.PerlRegex;
 
 /**
  * An evaluated configuration value. Immutable: evaluation works on mutable containers
@@ -102,11 +103,38 @@ public sealed interface PerlValue {
     }
   }
 
-  /** A qr// object; the Perl source and flags are kept, translation to Java happens elsewhere. */
-  record RegexValue(String source, String flags) implements PerlValue {
+  /**
+   * A qr// object: the pattern as Perl's regex engine sees it (after interpolation), its flags,
+   * and its Java form, compiled when the config is loaded so that errors carry positions.
+   * Equality ignores the compiled form, which follows from source and flags.
+   */
+  record RegexValue(String source, String flags, PerlRegex compiled) implements PerlValue {
+    /** Compiles on the spot; for patterns known to be valid (an invalid one is an IllegalArgumentException). */
+    public RegexValue(String source, String flags) {
+      this(source, flags, PerlRegex.of(source, flags));
+    }
+
     @Override
     public String asString() {
-      return "(?^" + flags + ":" + source + ")";
+      return compiled.toString();
+    }
+  }
+
+  /**
+   * amavisd-new's new_RE(...) (an Amavis::Lookup::RE object): regexes tried in order, each with
+   * the result a match yields (1 for a bare regex). See {@code RegexpLookup} for the matching.
+   */
+  record RegexTable(List<Entry> entries) implements PerlValue {
+    public RegexTable {
+      entries = List.copyOf(entries);
+    }
+
+    /** One element; {@code result} may be undef (the table then has no opinion for this match). */
+    public record Entry(RegexValue regex, PerlValue result) {}
+
+    @Override
+    public String asString() {
+      return "Amavis::Lookup::RE=ARRAY(0x" + Integer.toHexString(System.identityHashCode(this)) + ")";
     }
   }
 

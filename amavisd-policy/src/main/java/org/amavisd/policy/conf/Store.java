@@ -1,8 +1,10 @@
 package org.amavisd.policy.conf;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,6 +21,8 @@ final class Store {
   final Map<String, Origin> origins = new LinkedHashMap<>();
   /** Globals declared with our / use vars: never reported as unknown. */
   final Set<String> declared = new HashSet<>();
+  /** dkim_key() calls in order. */
+  final List<DkimKeyDecl> dkimKeys = new ArrayList<>();
 
   private Object lookup(String key) {
     Object v = lexicals.get(key);

@@ -96,7 +96,7 @@ abstract class TermParser extends TokenCursor {
         return new ListExpr(words, at);
       }
       case REGEX:
-        return new Regex(t.text(), t.extra(), at);
+        return new Regex(t.text(), t.extra().substring(1), t.extra().charAt(0) != '\'', at);
       case BACKTICK:
         return new Backtick(t.text(), at);
       case VARIABLE:

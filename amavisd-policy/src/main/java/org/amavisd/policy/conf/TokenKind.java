@@ -9,7 +9,7 @@ enum TokenKind {
   INTERP_STRING,
   /** qw(...): text holds the raw body, split by the parser. */
   QW,
-  /** qr/.../flags: text holds the pattern source, extra holds the flags. */
+  /** qr/.../flags: text holds the pattern source, extra the opening delimiter followed by the flags. */
   REGEX,
   BACKTICK,
   /** $name, @name, %name, &name: text is the sigil followed by the name. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.amavisd.policy.regex.PerlRegex;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +59,33 @@ class InstalledDebianConfigTest {
       }
     }
     assertThat(checked).contains("$QUARANTINEDIR", "@av_scanners", "%policy_bank", "$myhostname", "%ENV");
+  }
+
+  /** The whole directory, as amavisd-new reads it; the expectations were checked with perl. */
+  @Test
+  void wholeConfDLoadsAndItsBannedNamesMatchAsInPerl() throws Exception {
+    assumeTrue(Files.isDirectory(CONF_D), "Debian amavisd-new config not installed");
+    AmavisConf c = AmavisConf.load(CONF_D);
+    assertThat(c.warnings()).allSatisfy(w -> assertThat(w.message()).contains("/etc/mailname"));
+    PerlValue.RegexTable banned = (PerlValue.RegexTable) c.get("$banned_filename_re").orElseThrow();
+    org.amavisd.policy.lookup.RegexpLookup lookup = new org.amavisd.policy.lookup.RegexpLookup("banned", banned);
+    PerlRegex basic = banned.entries().stream().map(e -> e.regex().compiled())
+        .filter(r -> r.source().startsWith(".\\.(exe")).findFirst().orElseThrow();
+    PerlRegex dbl = banned.entries().get(0).regex().compiled();
+    for (String[] row : new String[][] {
+        {"x.exe", "1", "0"}, {"X.EXE", "1", "0"}, {".exe", "0", "0"}, {"invoice.pdf.exe", "1", "1"},
+        {"a.txt", "0", "0"}}) {
+      assertThat(basic.find(row[0])).as("basic %s", row[0]).isEqualTo(row[1].equals("1"));
+      assertThat(dbl.find(row[0])).as("double extension %s", row[0]).isEqualTo(row[2].equals("1"));
+    }
+    assertThat(lookup.lookupAnyOf(List.of("a.txt", ".exe-ms"))).contains(PerlValue.of(1));
+    assertThat(lookup.lookup("{12345678-1234-1234-1234-123456789abc}")).contains(PerlValue.of(1));
+    assertThat(lookup.lookup("report.pdf")).isEmpty();
+    PerlValue.ArrayRef fake = (PerlValue.ArrayRef) c.get("@viruses_that_fake_sender_maps").orElseThrow();
+    var eicar = new org.amavisd.policy.lookup.RegexpLookup("fake", (PerlValue.RegexTable) fake.elements().get(0));
+    assertThat(eicar.lookup("EICAR-Test-Signature")).contains(PerlValue.of(0));
+    assertThat(eicar.lookup("Worm.X")).contains(PerlValue.of(1));
+    assertThat(c.scalar("notify_virus_sender_templ")).isPresent();
   }
 
   @Test
