@@ -75,7 +75,12 @@ final class ShowConfig {
         if (v instanceof PerlValue.Undef) return "undef";
         if (v instanceof PerlValue.Str s) {
             String t = s.value();
-            return t.matches("-?(0|[1-9]\\d{0,17})(\\.\\d+)?") ? t : "'" + t.replace("\\", "\\\\").replace("'", "\\'") + "'";
+            if (t.matches("-?(0|[1-9]\\d{0,17})(\\.\\d+)?")) return t;
+            if (t.indexOf('\n') >= 0 || t.indexOf('\t') >= 0) { // one line per setting: templates get escapes
+                return "\"" + t.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("@", "\\@")
+                        .replace("\n", "\\n").replace("\t", "\\t") + "\"";
+            }
+            return "'" + t.replace("\\", "\\\\").replace("'", "\\'") + "'";
         }
         if (v instanceof PerlValue.ArrayRef a) {
             return "[" + a.elements().stream().map(ShowConfig::format).collect(Collectors.joining(", ")) + "]";
@@ -84,6 +89,11 @@ final class ShowConfig {
         if (v instanceof PerlValue.ScalarRef r) return "\\" + format(r.target());
         if (v instanceof PerlValue.CodeRef c) return "\\&" + c.name();
         if (v instanceof PerlValue.RegexValue r) return "qr'" + r.source() + "'" + r.flags();
+        if (v instanceof PerlValue.RegexTable t) {
+            return "new_RE(" + t.entries().stream().map(e -> e.result().isDefined() && e.result().asString().equals("1")
+                    ? format(e.regex()) : "[" + format(e.regex()) + " => " + format(e.result()) + "]")
+                    .collect(Collectors.joining(", ")) + ")";
+        }
         return v.asString();
     }
 

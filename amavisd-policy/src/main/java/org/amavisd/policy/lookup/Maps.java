@@ -7,7 +7,7 @@ import org.amavisd.policy.conf.PerlValue;
 /**
  * Turns a @*_maps value into a {@link LookupChain}, each element by its kind as amavisd-new's
  * lookup() dispatches it: a hash reference is a hash table, an array reference an access list, a
- * scalar (or a reference to one) a constant; a reference to an undefined scalar (the unset
+ * new_RE(...) table (or a single qr) a regular-expression table, a scalar (or a reference to one) a constant; a reference to an undefined scalar (the unset
  * \$bypass_virus_checks_re of the defaults) is skipped.
  */
 public final class Maps {
@@ -33,6 +33,10 @@ public final class Maps {
             List<String> items = new ArrayList<>();
             a.elements().forEach(x -> items.add(x.asString()));
             out.add(new AclLookup(name, items));
+        } else if (e instanceof PerlValue.RegexTable t) {
+            out.add(new RegexpLookup(name, t));
+        } else if (e instanceof PerlValue.RegexValue r) {
+            out.add(new RegexpLookup(name, new PerlValue.RegexTable(List.of(new PerlValue.RegexTable.Entry(r, PerlValue.of(1))))));
         } else if (e instanceof PerlValue.Str) {
             out.add(new ConstantLookup(e));
         } else if (e.isDefined()) {

@@ -64,4 +64,19 @@ class LookupMapsTest {
         assertThat(chain.lookup(key("a@example.org"))).isEqualTo(Optional.of(PerlValue.of("fallback")));
         assertThat(new LookupChain("@x", List.of(new ConstantLookup(new PerlValue.Undef()))).lookup(key("a@b"))).isEmpty();
     }
+
+    @Test
+    void mapsFromConfigValuesOfEveryKind() throws Exception {
+        org.amavisd.policy.conf.AmavisConf c = org.amavisd.policy.conf.AmavisConf.parse("""
+                %local_domains = ('example.com' => 1);
+                @local_domains_acl = qw(.example.net);
+                $local_domains_re = new_RE( qr'^[^@]+@(?:mx|mail)\\.example\\.org$'i, [qr'@lists\\.' => 0] );
+                """, "t.conf");
+        LookupChain local = Maps.chain("@local_domains_maps", c.get("@local_domains_maps").orElseThrow());
+        assertThat(local.isTrue(key("a@example.com"))).isTrue();
+        assertThat(local.isTrue(key("a@sub.example.net"))).isTrue();
+        assertThat(local.isTrue(key("a@MX.example.org"))).isTrue();
+        assertThat(local.lookup(key("a@lists.example.org"))).contains(PerlValue.of(0));
+        assertThat(local.lookup(key("a@example.org"))).isEmpty();
+    }
 }
