@@ -36,7 +36,9 @@ public final class Amavisd {
     record Loaded(AmavisConf conf, DaemonSettings settings, PolicyBanks banks) {}
 
     private Loaded load() throws ConfigException {
+        long t0 = System.nanoTime();
         AmavisConf conf = source.load();
+        log.debug("configuration read in {} ms", (System.nanoTime() - t0) / 1_000_000);
         DaemonSettings s = overrides.apply(DaemonSettings.from(conf));
         PolicyBanks banks = PolicyBanks.from(conf);
         DaemonSettings.checkBanks(conf);

@@ -74,8 +74,12 @@ public final class Main implements Callable<Integer> {
                     return DaemonControl.reload(settings().pidFile()); // a bad config is refused before any signal
                 case "status":
                     return DaemonControl.status(controlPidFile());
-                case "showconfig":
-                    return ShowConfig.print(loadConfig(), argument, System.out);
+                case "showconfig": {
+                    long t0 = System.nanoTime();
+                    AmavisConf conf = loadConfig();
+                    System.out.printf("# configuration read in %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+                    return ShowConfig.print(conf, argument, System.out);
+                }
                 default:
                     System.err.println("amavisd: unknown command '" + command + "' (foreground, debug, start, stop, reload, status, showconfig)");
                     return 2;
