@@ -34,6 +34,7 @@ final class Parser extends TermParser {
   }
 
   static List<Stmt> parse(String text, String file) throws ConfigException {
+    PerlCodeCheck.refuse(text, file);
     List<Token> toks = new Lexer(text, file).tokenize();
     return new Parser(toks, text, file).program();
   }

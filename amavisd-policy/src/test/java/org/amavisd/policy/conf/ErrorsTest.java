@@ -32,7 +32,8 @@ class ErrorsTest {
 
   @Test
   void namedSubIsRejected() {
-    assertThat(fail("\nsub foo { 1 }")).hasMessage(FILE + ":2:1: unsupported construct 'sub foo'");
+    assertThat(fail("\nsub foo { 1 }")).hasMessageStartingWith(FILE + ":2:1: this file is Perl code ('sub foo'), not configuration");
+    assertThat(fail("$x = 1;\n  package Amavis::Custom;\n")).hasMessageStartingWith(FILE + ":2:3: this file is Perl code");
   }
 
   @Test
