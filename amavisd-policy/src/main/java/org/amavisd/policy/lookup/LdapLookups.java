@@ -88,19 +88,9 @@ public final class LdapLookups implements AutoCloseable {
     return f == null ? Optional.empty() : Optional.of(attribute(f.column(), f.type()));
   }
 
-  /** The @*_maps list with the LDAP attribute lookup in front. */
-  public List<LookupMap> prepend(String mapsName, List<LookupMap> maps) {
-    Optional<LdapLookup> f = impliedFor(mapsName);
-    if (f.isEmpty()) return maps;
-    List<LookupMap> out = new ArrayList<>(maps.size() + 1);
-    out.add(f.get());
-    out.addAll(maps);
-    return out;
-  }
-
+  /** The chain with the LDAP attribute lookup in front, as amavisd-new arranges its @*_maps lists. */
   public LookupChain prepend(LookupChain chain) {
-    String name = chain.name().startsWith("@") ? chain.name() : "@" + chain.name();
-    return new LookupChain(chain.name(), prepend(name, chain.maps()));
+    return chain.withFirst(impliedFor(chain.mapsName()));
   }
 
   /**

@@ -162,20 +162,9 @@ public final class SqlLookups implements AutoCloseable {
     return implyMaps ? Optional.ofNullable(implied.get(mapsName)) : Optional.empty();
   }
 
-  /** The @*_maps list with the SQL field lookup in front, as amavisd-new arranges it. */
-  public List<LookupMap> prepend(String mapsName, List<LookupMap> maps) {
-    Optional<SqlLookup> f = impliedFor(mapsName);
-    if (f.isEmpty()) return maps;
-    List<LookupMap> out = new ArrayList<>(maps.size() + 1);
-    out.add(f.get());
-    out.addAll(maps);
-    return out;
-  }
-
-  /** The chain with the SQL field lookup in front; the chain's name is its @*_maps variable. */
+  /** The chain with the SQL field lookup in front, as amavisd-new arranges its @*_maps lists. */
   public LookupChain prepend(LookupChain chain) {
-    String name = chain.name().startsWith("@") ? chain.name() : "@" + chain.name();
-    return new LookupChain(chain.name(), prepend(name, chain.maps()));
+    return chain.withFirst(impliedFor(chain.mapsName()));
   }
 
   public SqlSelect policy() {
