@@ -122,7 +122,8 @@ public final class Amavisd {
     static ServerConfig serverConfig(Loaded l) {
         DaemonSettings s = l.settings();
         SmtpRelayClient relay = new SmtpRelayClient(s.myhostname(), SmtpRelayClient.Timeouts.DEFAULT);
-        MessageProcessor pipeline = new PolicyStage(l.banks(), new RelayingProcessor(s.myhostname(), s.forwardMethod(), relay));
+        DsnSender dsn = new DsnSender(s.myhostname(), s.notifyMethod(), relay);
+        MessageProcessor pipeline = new PolicyStage(l.banks(), new RelayingProcessor(s.myhostname(), s.forwardMethod(), relay, dsn));
         SessionSettings session = new SessionSettings(s.myhostname(), s.messageSizeLimit(), s.recipientLimit(),
                 s.smtpdTimeout(), s.tempBase(), s.preserveEvidence(), pipeline, new MessageLog());
         return new ServerConfig(s.listeners(), s.maxServers(), s.inetAcl(), session);

@@ -17,7 +17,7 @@ import org.amavisd.smtp.server.ServerConfig;
  * names where it was set, found before anything starts listening.
  */
 public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress> listeners, int maxServers, IpAcl inetAcl,
-        ForwardMethod forwardMethod, Path myHome, Path tempBase, Path pidFile, int logLevel, String logFile,
+        ForwardMethod forwardMethod, ForwardMethod notifyMethod, Path myHome, Path tempBase, Path pidFile, int logLevel, String logFile,
         boolean doSyslog, String syslogFacility, String syslogIdent, Duration smtpdTimeout, long messageSizeLimit,
         int recipientLimit, boolean preserveEvidence) {
 
@@ -61,6 +61,12 @@ public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress>
         } catch (IllegalArgumentException e) {
             throw ConfigErrors.at(conf, "$forward_method", e.getMessage());
         }
+        ForwardMethod notify;
+        try {
+            notify = ForwardMethod.parse(conf.scalar("$notify_method").orElse(forward.toString()));
+        } catch (IllegalArgumentException e) {
+            throw ConfigErrors.at(conf, "$notify_method", e.getMessage());
+        }
         Path myHome = Path.of(conf.scalar("$MYHOME").orElse("/var/amavis"));
         Path tempBase = Path.of(conf.scalar("$TEMPBASE").orElse(myHome.toString()));
         Path pidFile = Path.of(conf.scalar("$pid_file").orElse(myHome.resolve("amavisd.pid").toString()));
@@ -73,7 +79,7 @@ public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress>
         if (timeout < 1) throw ConfigErrors.at(conf, "$smtpd_timeout", "must be a positive number of seconds");
         int rcptLimit = conf.integer("$smtpd_recipient_limit");
         if (rcptLimit < 1) throw ConfigErrors.at(conf, "$smtpd_recipient_limit", "must be at least 1");
-        return new DaemonSettings(host, listeners, maxServers, acl, forward, myHome, tempBase, pidFile,
+        return new DaemonSettings(host, listeners, maxServers, acl, forward, notify, myHome, tempBase, pidFile,
                 conf.integer("$log_level"), conf.scalar("$LOGFILE").filter(s -> !s.isEmpty()).orElse(null),
                 truthy(conf, "$DO_SYSLOG"), conf.scalar("$syslog_facility").orElse("mail"),
                 conf.scalar("$syslog_ident").orElse("amavis"), Duration.ofSeconds(timeout), sizeLimit, rcptLimit,

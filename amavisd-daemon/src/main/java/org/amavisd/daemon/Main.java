@@ -108,7 +108,7 @@ public final class Main implements Callable<Integer> {
 
     DaemonSettings override(DaemonSettings s) {
         return new DaemonSettings(s.myhostname(), s.listeners(), maxServers != null ? maxServers : s.maxServers(),
-                s.inetAcl(), s.forwardMethod(), s.myHome(), tempBase != null ? tempBase : s.tempBase(),
+                s.inetAcl(), s.forwardMethod(), s.notifyMethod(), s.myHome(), tempBase != null ? tempBase : s.tempBase(),
                 pidFile != null ? pidFile : s.pidFile(), logLevel != null ? logLevel : s.logLevel(), s.logFile(),
                 s.doSyslog(), s.syslogFacility(), s.syslogIdent(), s.smtpdTimeout(), s.messageSizeLimit(),
                 s.recipientLimit(), s.preserveEvidence());

@@ -19,12 +19,16 @@ final class MessageLog implements MessageListener {
 
     @Override
     public void messageDone(MessageContext msg, List<SmtpReply> sent, Throwable failure) {
-        log.info(line(msg));
+        // like amavisd-new: a Passed line for the recipients that got the message, a Blocked line for the rest
+        List<Recipient> passed = msg.recipients().stream().filter(r -> r.reply() != null && r.reply().isPositive()).toList();
+        List<Recipient> blocked = msg.recipients().stream().filter(r -> r.reply() == null || !r.reply().isPositive()).toList();
+        if (!passed.isEmpty()) log.info(line(msg, passed, "Passed CLEAN"));
+        if (!blocked.isEmpty()) log.info(line(msg, blocked, "Blocked MTA-BLOCKED"));
     }
 
-    static String line(MessageContext msg) {
+    static String line(MessageContext msg, List<Recipient> recipients, String outcome) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append(outcome(msg.recipients())).append(" {").append(actions(msg)).append("},");
+        sb.append(outcome).append(" {").append(actions(msg, recipients)).append("},");
         // amavisd-new's template: ",[?%p|| %p][?%a||[?%l|| LOCAL] [:client_addr_port]]"
         if (!msg.policyBanks().isEmpty()) sb.append(' ').append(String.join("/", msg.policyBanks()));
         String client = msg.xforward().known("ADDR");
@@ -35,24 +39,18 @@ final class MessageLog implements MessageListener {
             if (port != null) sb.append(':').append(port);
         }
         sb.append(' ').append(msg.sender().bracketed()).append(" -> ");
-        sb.append(msg.recipients().stream().map(r -> r.address().bracketed()).collect(Collectors.joining(",")));
+        sb.append(recipients.stream().map(r -> r.address().bracketed()).collect(Collectors.joining(",")));
         String queueId = msg.xforward().known("IDENT");
         if (queueId != null) sb.append(", Queue-ID: ").append(queueId);
         if (msg.headers().messageId() != null) sb.append(", Message-ID: ").append(msg.headers().messageId());
         sb.append(", mail_id: ").append(msg.mailId().id());
         sb.append(", Hits: -");
         sb.append(", size: ").append(msg.size());
-        String queuedAs = msg.recipients().stream().map(Recipient::queuedAs).filter(q -> q != null).distinct()
+        String queuedAs = recipients.stream().map(Recipient::queuedAs).filter(q -> q != null).distinct()
                 .collect(Collectors.joining(","));
         if (!queuedAs.isEmpty()) sb.append(", queued_as: ").append(queuedAs);
         sb.append(", ").append(msg.elapsedMillis()).append(" ms");
         return sb.toString();
-    }
-
-    /** "Passed CLEAN" when the back end accepted every recipient, else why not. */
-    private static String outcome(List<Recipient> rs) {
-        boolean allPassed = rs.stream().allMatch(r -> r.reply() != null && r.reply().isPositive());
-        return allPassed ? "Passed CLEAN" : "Blocked MTA-BLOCKED";
     }
 
     /**
@@ -60,9 +58,9 @@ final class MessageLog implements MessageListener {
      * Relayed / TempFailed / Rejected, then Inbound (to a local recipient from outside), Outbound
      * (originating, to elsewhere), Internal (originating, local) or OpenRelay (neither).
      */
-    private static String actions(MessageContext msg) {
+    private static String actions(MessageContext msg, List<Recipient> recipients) {
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
-        for (Recipient r : msg.recipients()) {
+        for (Recipient r : recipients) {
             String which = r.reply() == null ? "Unknown"
                     : r.reply().isPositive() ? "Relayed" : r.reply().isTransient() ? "TempFailed" : "Rejected";
             String dir = msg.originating() ? (r.isLocal() ? "Internal" : "Outbound") : (r.isLocal() ? "Inbound" : "OpenRelay");

@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import org.amavisd.core.dsn.DeliveryStatusNotification;
 import org.amavisd.core.mail.MessageContext;
 import org.amavisd.core.mail.Recipient;
 import org.amavisd.core.pipeline.MessageProcessor;
@@ -28,10 +29,13 @@ final class RelayingProcessor implements MessageProcessor {
     private final SmtpRelayClient relay;
     private final java.util.Map<String, ForwardMethod> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
-    RelayingProcessor(String myhostname, ForwardMethod forwardMethod, SmtpRelayClient relay) {
+    private final DsnSender dsn;
+
+    RelayingProcessor(String myhostname, ForwardMethod forwardMethod, SmtpRelayClient relay, DsnSender dsn) {
         this.myhostname = myhostname;
         this.forwardMethod = forwardMethod;
         this.relay = relay;
+        this.dsn = dsn;
     }
 
     @Override
@@ -39,7 +43,23 @@ final class RelayingProcessor implements MessageProcessor {
         List<Recipient> open = msg.recipients().stream().filter(r -> !r.isDone()).toList();
         if (open.isEmpty()) return;
         byte[] prefix = receivedHeader(msg, open).getBytes(StandardCharsets.UTF_8);
-        relay.relay(forwardMethod(msg), msg, open, prefix, !msg.session().isLmtp());
+        relay.relay(forwardMethod(msg), msg, open, prefix, false);
+        if (!msg.session().isLmtp()) reportRejections(msg);
+    }
+
+    /**
+     * Under SMTP the front MTA gets one reply. When the back end rejected some recipients and
+     * accepted others, amavisd-new answers 250 and reports the rejected ones to the sender itself;
+     * so do we. If the report cannot be sent, the message is tempfailed instead (the recipients
+     * already served may then get it twice, but no rejection goes unreported).
+     */
+    private void reportRejections(MessageContext msg) {
+        List<Recipient> rejected = msg.recipients().stream()
+                .filter(r -> r.done() == Recipient.Done.BY_MTA && r.reply().isPermanent()).toList();
+        boolean anyAccepted = msg.recipients().stream().anyMatch(r -> r.reply() != null && r.reply().isPositive());
+        if (rejected.isEmpty() || !anyAccepted) return; // all rejected: the front MTA bounces it itself
+        List<Recipient> due = rejected.stream().filter(r -> DeliveryStatusNotification.wanted(msg, r)).toList();
+        msg.setRejectionsReported(due.isEmpty() || dsn.send(msg, due));
     }
 
     /** The message's policy bank may send it elsewhere ($forward_method in a bank); checked at load time. */

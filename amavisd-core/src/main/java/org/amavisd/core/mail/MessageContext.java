@@ -29,6 +29,7 @@ public final class MessageContext {
     private final List<String> policyBanks = new ArrayList<>();
     private HeaderSummary headers = HeaderSummary.EMPTY;
     private boolean originating;
+    private volatile boolean rejectionsReported;
     private final java.util.Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MessageContext(MailId mailId, String logId, SessionInfo session, XForward xforward, EmailAddress sender,
@@ -117,6 +118,18 @@ public final class MessageContext {
 
     public void addPolicyBank(String name) {
         policyBanks.add(name);
+    }
+
+    /**
+     * The recipients the back end rejected have been reported to the sender (a DSN was sent, or
+     * none was due): under SMTP the message can then be answered 250, as amavisd-new answers it.
+     */
+    public boolean rejectionsReported() {
+        return rejectionsReported;
+    }
+
+    public void setRejectionsReported(boolean reported) {
+        this.rejectionsReported = reported;
     }
 
     /** Mail from our own users (the originating flag of the policy bank in force). */

@@ -39,10 +39,19 @@ class ReplyFoldingTest {
     }
 
     @Test
-    void mixedAcceptAndRejectIsATempfailUntilDsnExists() {
+    void mixedAcceptAndRejectNotReportedIsATempfail() {
         SmtpReply r = ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 a"), byMta("550 5.1.1 b")), "1-01");
         assertThat(r.code()).isEqualTo(451);
         assertThat(r.text()).startsWith("id=1-01 - 1 recipient(s) accepted but 1 rejected");
+    }
+
+    @Test
+    void mixedAcceptAndRejectOnceReportedIs250WithTheCountAsAmavisdNewSaysIt() {
+        SmtpReply r = ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 Ok: queued as X"), byMta("550 5.1.1 b"), byMta("554 5.7.1 c")),
+                "1-01", true);
+        assertThat(r.toString()).isEqualTo("250 2.0.0 Ok: queued as X, but 2 REJECT");
+        assertThat(ReplyFolding.oneForAll(List.of(byMta("450 4.2.0 later"), byMta("550 5.1.1 b")), "1-01", true).code())
+                .as("a tempfail still wins").isEqualTo(450);
     }
 
     @Test

@@ -140,7 +140,8 @@ final class MailServices {
         Files.writeString(conf, "use strict;\n$MYHOME = '" + state.resolve("amavis") + "';\n"
                 + "$myhostname = 'amavis.e2e.test';\n$inet_socket_bind = '127.0.0.1';\n"
                 + "$inet_socket_port = [" + filterPort + ", " + origFilterPort + "];\n"
-                + "$forward_method = 'smtp:[127.0.0.1]:" + reinjectPort + "';\n$max_servers = 2;\n"
+                + "$forward_method = 'smtp:[127.0.0.1]:" + reinjectPort + "';\n$notify_method = $forward_method;\n"
+                + "$max_servers = 2;\n"
                 + "$LOGFILE = '" + amavisdLog() + "';\n" + extra + "1;\n");
         return conf;
     }

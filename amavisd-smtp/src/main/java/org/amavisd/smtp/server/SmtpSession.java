@@ -225,7 +225,7 @@ public final class SmtpSession implements Runnable {
         if (state.isLmtp()) {
             for (Recipient r : message.recipients()) replies.add(r.reply());
         } else {
-            replies.add(ReplyFolding.oneForAll(message.recipients(), message.logId()));
+            replies.add(ReplyFolding.oneForAll(message.recipients(), message.logId(), message.rejectionsReported()));
         }
         try {
             settings.listener().messageDone(message, replies, failure);
