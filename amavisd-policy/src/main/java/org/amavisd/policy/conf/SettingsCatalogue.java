@@ -28,8 +28,10 @@ public final class SettingsCatalogue {
   private static final SettingsCatalogue INSTANCE = new SettingsCatalogue();
 
   private final Map<String, Setting> settings = new LinkedHashMap<>();
-  /** Legacy upper-case names that amavisd-new aliases to the lower-case variables. */
-  private final Map<String, String> aliases = Map.of("$DO_SYSLOG", "$do_syslog", "$LOGFILE", "$logfile");
+  /** Legacy names that amavisd-new aliases to the current variables (they share storage). */
+  private final Map<String, String> aliases = Map.of("$DO_SYSLOG", "$do_syslog", "$LOGFILE", "$logfile",
+      "%final_destiny_by_ccat", "%final_destiny_maps_by_ccat", "%defang_by_ccat", "%defang_maps_by_ccat",
+      "$sql_partition_tag", "$partition_tag");
 
   public static SettingsCatalogue standard() {
     return INSTANCE;
