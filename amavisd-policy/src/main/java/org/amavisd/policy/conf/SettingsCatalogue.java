@@ -259,6 +259,11 @@ public final class SettingsCatalogue {
     def("$enable_dkim_verification", null, Shape.NUMBER, "verify DKIM signatures");
     def("$enable_dkim_signing", null, Shape.NUMBER, "sign outgoing mail with DKIM");
     def("$dkim_minimum_key_bits", "1024", Shape.NUMBER, "minimal acceptable DKIM key size");
+    def("$myauthservid", null, Shape.PLAIN, "authserv-id of Authentication-Results; empty means $myhostname");
+    def("$dkim_signing_service", null, Shape.PLAIN, "external DKIM signing service");
+    def("@dkim_signature_options_bysender_maps", null, Shape.ANY, "DKIM signature options by sender");
+    def("$enable_ldap", null, Shape.NUMBER, "load the LDAP lookup support");
+    def("@spam_modifies_subj_maps", null, Shape.ANY, "(deprecated)");
     def("$reputation_factor", "0.2", Shape.NUMBER, "weight of DKIM signer reputation");
     def("$enable_ip_repu", "1", Shape.NUMBER, "use IP reputation when redis is configured");
     def("$bounce_killer_score", "0", Shape.NUMBER, "score for bounces that we did not send");
