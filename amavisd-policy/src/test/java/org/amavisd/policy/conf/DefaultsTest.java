@@ -52,8 +52,8 @@ class DefaultsTest {
   @Test
   void knownButUnmirroredNamesHaveNoValue() {
     assertThat(SettingsCatalogue.standard().isKnown("$sa_tag3_level_deflt")).isTrue();
-    assertThat(SettingsCatalogue.standard().isKnown("$gzip")).isTrue();
-    assertThat(c.get("$gzip")).isEmpty();
+    assertThat(SettingsCatalogue.standard().isKnown("$notify_virus_admin_templ")).isTrue();
+    assertThat(c.get("$notify_virus_admin_templ")).isEmpty();
   }
 
   @Test
