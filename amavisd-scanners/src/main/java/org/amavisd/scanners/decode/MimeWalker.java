@@ -55,14 +55,14 @@ final class MimeWalker {
                 switch (st) {
                     case T_START_MESSAGE, T_START_BODYPART -> {
                         Node parent = stack.peek();
+                        int max = budget.limits.maxMimeDepth();
+                        if (max > 0 && stack.size() >= max) {
+                            throw new OverLimitException("Maximum MIME nesting depth (" + max + ") exceeded");
+                        }
                         Node nd = parent == null
                                 ? budget.newNode(null, "1", MIME_TIER)
                                 : budget.newNode(parent, parent.nextChildPath(), MIME_TIER);
                         stack.push(nd);
-                        int max = budget.limits.maxMimeDepth();
-                        if (max > 0 && stack.size() > max) {
-                            throw new OverLimitException("Maximum MIME nesting depth (" + max + ") exceeded");
-                        }
                     }
                     case T_FIELD -> {
                         Node nd = stack.peek();
