@@ -1,0 +1,65 @@
+package org.amavisd.scanners.decode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes a spooled message into parts: the MIME walk first (every leaf to its own file), then
+ * each file typed by content and, when it is an archive or compressed file we can read, unpacked
+ * into further parts, breadth first, until nothing is left or a limit is reached.
+ *
+ * <p>Memory stays bounded whatever the message size: the message and every part are streamed
+ * between files with a fixed buffer. Disk is bounded by the expansion quota, part count by
+ * $MAXFILES, time by the budget.
+ */
+public final class Decoder {
+    private static final Logger log = LoggerFactory.getLogger(Decoder.class);
+
+    private Decoder() {}
+
+    /**
+     * @param messageFile the message as spooled (e.g. {@code tempDir/email.txt})
+     * @param partsDir where part files go (e.g. {@code tempDir/parts}); created if missing, should be empty
+     * @throws IOException when the message or the parts directory cannot be read or written (not
+     *     for malformed content, which decodes as far as it can)
+     */
+    public static DecodeResult decode(Path messageFile, Path partsDir, DecodeLimits limits) throws IOException {
+        Files.createDirectories(partsDir);
+        Budget budget = new Budget(limits, partsDir, Files.size(messageFile));
+        ArchiveExpander expander = new ArchiveExpander(budget);
+        String reason = null;
+        try {
+            String parseError = new MimeWalker(budget).walk(messageFile);
+            if (parseError != null) log.info("{}", parseError);
+            for (int i = 0; i < budget.nodes.size(); i++) { // grows as archives are unpacked
+                Node n = budget.nodes.get(i);
+                if (n.file == null) continue;
+                budget.checkTime();
+                typeOf(n);
+                expander.expand(n);
+            }
+        } catch (OverLimitException e) {
+            reason = e.getMessage();
+            log.info("decoding stopped: {}", reason);
+        }
+        List<Part> parts = new ArrayList<>(budget.nodes.size());
+        boolean undecipherable = false;
+        for (Node n : budget.nodes) {
+            if (n.file != null && n.fullType == null) typeOf(n); // reached before the limit stopped us
+            undecipherable |= n.attributes.indexOf('U') >= 0;
+            parts.add(n.freeze());
+        }
+        return new DecodeResult(new PartTree(parts), reason != null, reason, undecipherable);
+    }
+
+    private static void typeOf(Node n) throws IOException {
+        FileTyper.FileType t = FileTyper.detect(n.file);
+        n.fullType = t.fullType();
+        n.types = t.shortTypes();
+    }
+}

@@ -1,0 +1,131 @@
+package org.amavisd.scanners.decode;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.io.ByteArrayInputStream;
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.stream.BodyDescriptor;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.RecursionMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks the spooled message with mime4j's pull parser, which reads it as a stream: every leaf's
+ * decoded body goes straight to its own file, containers get a part without a file.
+ */
+final class MimeWalker {
+    private static final Logger log = LoggerFactory.getLogger(MimeWalker.class);
+    /** MIME parts are decoding tier 2: the message itself is tier 1. */
+    static final int MIME_TIER = 2;
+
+    private static final MimeConfig CONFIG = new MimeConfig.Builder()
+            .setStrictParsing(false)
+            .setMaxLineLen(-1) // body lines may be long; the parser does not buffer whole body lines
+            .setMaxHeaderCount(-1) // fields are streamed one at a time, not kept
+            .setMaxHeaderLen(256 * 1024) // one header field: bounds memory
+            .setMaxContentLen(-1)
+            .build();
+
+    private final Budget budget;
+
+    MimeWalker(Budget budget) {
+        this.budget = budget;
+    }
+
+    /** Returns a description of a parse error that ended the walk early, or null. */
+    String walk(Path message) throws IOException {
+        MimeTokenStream ts = new MimeTokenStream(CONFIG, DecodeMonitor.SILENT, null);
+        ts.setRecursionMode(RecursionMode.M_RECURSE);
+        Deque<Node> stack = new ArrayDeque<>();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(message), 64 * 1024)) {
+            ts.parse(in);
+            for (EntityState st = ts.getState(); st != EntityState.T_END_OF_STREAM; st = ts.next()) {
+                switch (st) {
+                    case T_START_MESSAGE, T_START_BODYPART -> {
+                        Node parent = stack.peek();
+                        int max = budget.limits.maxMimeDepth();
+                        if (max > 0 && stack.size() >= max) {
+                            throw new OverLimitException("Maximum MIME nesting depth (" + max + ") exceeded");
+                        }
+                        Node nd = parent == null
+                                ? budget.newNode(null, "1", MIME_TIER)
+                                : budget.newNode(parent, parent.nextChildPath(), MIME_TIER);
+                        stack.push(nd);
+                    }
+                    case T_FIELD -> {
+                        Node nd = stack.peek();
+                        Field f = ts.getField();
+                        String name = f.getName().toLowerCase(Locale.ROOT);
+                        if (name.equals("content-type") && nd.contentTypeHeader == null) {
+                            nd.contentTypeHeader = f.getBody();
+                        } else if (name.equals("content-disposition") && nd.contentDispositionHeader == null) {
+                            nd.contentDispositionHeader = f.getBody();
+                        }
+                    }
+                    case T_END_HEADER -> endHeader(stack.peek());
+                    case T_START_MULTIPART -> stack.peek().mimeType = ts.getBodyDescriptor().getMimeType();
+                    case T_PREAMBLE -> pseudoPart(stack.peek(), ts.getInputStream(), true);
+                    case T_EPILOGUE -> pseudoPart(stack.peek(), ts.getInputStream(), false);
+                    case T_BODY -> {
+                        Node nd = stack.peek();
+                        BodyDescriptor bd = ts.getBodyDescriptor();
+                        nd.mimeType = bd.getMimeType();
+                        nd.transferEncoding = bd.getTransferEncoding();
+                        budget.writeContent(nd, ts.getDecodedInputStream());
+                    }
+                    case T_END_BODYPART, T_END_MESSAGE -> stack.pop();
+                    default -> {}
+                }
+            }
+        } catch (MimeException e) {
+            log.info("MIME parse stopped early: {}", e.getMessage());
+            return "MIME parse error: " + e.getMessage();
+        }
+        return null;
+    }
+
+    private static void endHeader(Node nd) {
+        HeaderParams ct = HeaderParams.parse(nd.contentTypeHeader);
+        if (!ct.value.isEmpty() && ct.value.indexOf('/') > 0) nd.mimeType = ct.value;
+        HeaderParams cd = HeaderParams.parse(nd.contentDispositionHeader);
+        String name = cd.get("filename"), raw = cd.raw("filename");
+        if (name == null || name.isBlank()) {
+            name = ct.get("name");
+            raw = ct.raw("name");
+        }
+        if (name != null && !name.isBlank()) {
+            nd.name = name;
+            if (raw != null && !raw.equals(name)) nd.rawName = raw;
+        }
+        nd.contentTypeHeader = null;
+        nd.contentDispositionHeader = null;
+    }
+
+    /** A preamble or epilogue becomes a part only when it holds more than white space. */
+    private void pseudoPart(Node multipart, InputStream in, boolean preamble) throws IOException {
+        byte[] head = in.readNBytes(8192);
+        boolean blank = true;
+        for (byte b : head) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                blank = false;
+                break;
+            }
+        }
+        if (blank && head.length < 8192) return;
+        String path = preamble ? multipart.levelPath + "/0" : multipart.nextChildPath();
+        Node nd = budget.newNode(multipart, path, MIME_TIER);
+        budget.writeContent(nd, new SequenceInputStream(new ByteArrayInputStream(head), in));
+    }
+}
