@@ -1,7 +1,6 @@
 package org.amavisd.scanners.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,7 @@ class ClamavTestfilesTest {
         "clam.exe.mbox.base64", "clam.exe.mbox.uu", "clam.mail"})
     void findsClamExe(String file) throws IOException {
         Path src = DIR.resolve(file);
-        assumeTrue(Files.isReadable(src) && Files.isReadable(DIR.resolve("clam.exe")), "clamav-testfiles not installed");
+        requireInstalled(Files.isReadable(src) && Files.isReadable(DIR.resolve("clam.exe")));
         byte[] clam = Files.readAllBytes(DIR.resolve("clam.exe"));
         Path msg = tmp.resolve("email.txt");
         if (file.contains("mbox") || file.equals("clam.mail")) {
@@ -44,5 +43,21 @@ class ClamavTestfilesTest {
             }
         }
         assertThat(found).as("clam.exe inside %s; parts: %s", file, r.tree().parts()).isTrue();
+    }
+
+    /**
+      * The package's files are read at test time, never copied into the repo. scripts/test as root
+      * installs clamav-testfiles and runs with amavisd.e2e=required: a missing file then fails the
+      * test; otherwise (a developer without the package) the test is skipped with the reason.
+      */
+    private static void requireInstalled(boolean present) {
+        if (present) {
+            return;
+        }
+        String why = "clamav-testfiles not installed (Debian package clamav-testfiles; scripts/test as root installs it)";
+        if ("required".equals(System.getProperty("amavisd.e2e"))) {
+            org.junit.jupiter.api.Assertions.fail(why);
+        }
+        org.junit.jupiter.api.Assumptions.abort(why);
     }
 }
