@@ -46,10 +46,10 @@ class ClamavTestfilesTest {
     }
 
     /**
-      * The package's files are read at test time, never copied into the repo. scripts/test as root
-      * installs clamav-testfiles and runs with amavisd.e2e=required: a missing file then fails the
-      * test; otherwise (a developer without the package) the test is skipped with the reason.
-      */
+     * The package's files are read at test time, never copied into the repo. scripts/test as root
+     * installs clamav-testfiles and runs with amavisd.e2e=required: a missing file then fails the
+     * test; otherwise (a developer without the package) the test is skipped with the reason.
+     */
     private static void requireInstalled(boolean present) {
         if (present) {
             return;
