@@ -56,7 +56,8 @@ public final class Amavisd {
     }
 
     /** @param overrides the command line's -m, -d, -T, -P, applied over every (re)loaded configuration */
-    public Amavisd(ConfigSource source, UnaryOperator<DaemonSettings> overrides, boolean console) throws ConfigException {
+    public Amavisd(ConfigSource source, UnaryOperator<DaemonSettings> overrides, boolean console)
+            throws ConfigException {
         this.source = source;
         this.overrides = overrides;
         this.console = console;
@@ -74,8 +75,11 @@ public final class Amavisd {
         prepareDirectories(settings);
         server = new SmtpServer(serverConfig(loaded));
         server.start();
-        log.info("amavisd (Java) starting: {} worker(s), forwarding to {}, temp files under {}",
-                settings.maxServers(), settings.forwardMethod(), settings.tempBase());
+        log.info(
+                "amavisd (Java) starting: {} worker(s), forwarding to {}, temp files under {}",
+                settings.maxServers(),
+                settings.forwardMethod(),
+                settings.tempBase());
     }
 
     /** Re-reads the configuration; returns a one-line result for the log and the caller. */
@@ -115,7 +119,8 @@ public final class Amavisd {
             } catch (IOException e) {
                 throw new IOException("cannot create directory " + dir + " ($MYHOME / $TEMPBASE): " + e, e);
             }
-            if (!Files.isWritable(dir)) throw new IOException("directory " + dir + " is not writable ($MYHOME / $TEMPBASE)");
+            if (!Files.isWritable(dir))
+                throw new IOException("directory " + dir + " is not writable ($MYHOME / $TEMPBASE)");
         }
     }
 
@@ -123,9 +128,17 @@ public final class Amavisd {
         DaemonSettings s = l.settings();
         SmtpRelayClient relay = new SmtpRelayClient(s.myhostname(), SmtpRelayClient.Timeouts.DEFAULT);
         DsnSender dsn = new DsnSender(s.myhostname(), s.notifyMethod(), relay);
-        MessageProcessor pipeline = new PolicyStage(l.banks(), new RelayingProcessor(s.myhostname(), s.forwardMethod(), relay, dsn));
-        SessionSettings session = new SessionSettings(s.myhostname(), s.messageSizeLimit(), s.recipientLimit(),
-                s.smtpdTimeout(), s.tempBase(), s.preserveEvidence(), pipeline, new MessageLog());
+        MessageProcessor pipeline =
+                new PolicyStage(l.banks(), new RelayingProcessor(s.myhostname(), s.forwardMethod(), relay, dsn));
+        SessionSettings session = new SessionSettings(
+                s.myhostname(),
+                s.messageSizeLimit(),
+                s.recipientLimit(),
+                s.smtpdTimeout(),
+                s.tempBase(),
+                s.preserveEvidence(),
+                pipeline,
+                new MessageLog());
         return new ServerConfig(s.listeners(), s.maxServers(), s.inetAcl(), session);
     }
 }

@@ -37,9 +37,11 @@ final class DaemonControl {
         argv.addAll(cmd.detachedArgs());
         Process child;
         try {
-            child = new ProcessBuilder(argv).redirectErrorStream(true)
+            child = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
         } catch (IOException e) {
             System.err.println("amavisd: cannot start a background process: " + e.getMessage());
             return 1;
@@ -88,7 +90,10 @@ final class DaemonControl {
             return 1;
         }
         try {
-            int rc = new ProcessBuilder("kill", "-HUP", Long.toString(p.get().pid())).inheritIO().start().waitFor();
+            int rc = new ProcessBuilder("kill", "-HUP", Long.toString(p.get().pid()))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             if (rc != 0) return 1;
         } catch (IOException e) {
             System.err.println("amavisd: cannot signal pid " + p.get().pid() + ": " + e.getMessage());
@@ -97,7 +102,8 @@ final class DaemonControl {
             Thread.currentThread().interrupt();
             return 1;
         }
-        System.out.println("amavisd: reload requested (pid " + p.get().pid() + "); the log says whether the new configuration was taken");
+        System.out.println("amavisd: reload requested (pid " + p.get().pid()
+                + "); the log says whether the new configuration was taken");
         return 0;
     }
 

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.amavisd.policy.conf.AmavisConf;
-import org.amavisd.policy.conf.PerlValue;
 import org.amavisd.policy.conf.ConfigException;
+import org.amavisd.policy.conf.PerlValue;
 import org.amavisd.policy.net.IpAcl;
 import org.amavisd.smtp.relay.ForwardMethod;
 import org.amavisd.smtp.server.ServerConfig;
@@ -16,13 +16,29 @@ import org.amavisd.smtp.server.ServerConfig;
  * that cannot work (a bad forward method, a port out of range) is a configuration error that
  * names where it was set, found before anything starts listening.
  */
-public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress> listeners, int maxServers, IpAcl inetAcl,
-        ForwardMethod forwardMethod, ForwardMethod notifyMethod, Path myHome, Path tempBase, Path pidFile, int logLevel, String logFile,
-        boolean doSyslog, String syslogFacility, String syslogIdent, Duration smtpdTimeout, long messageSizeLimit,
-        int recipientLimit, boolean preserveEvidence) {
+public record DaemonSettings(
+        String myhostname,
+        List<ServerConfig.ListenAddress> listeners,
+        int maxServers,
+        IpAcl inetAcl,
+        ForwardMethod forwardMethod,
+        ForwardMethod notifyMethod,
+        Path myHome,
+        Path tempBase,
+        Path pidFile,
+        int logLevel,
+        String logFile,
+        boolean doSyslog,
+        String syslogFacility,
+        String syslogIdent,
+        Duration smtpdTimeout,
+        long messageSizeLimit,
+        int recipientLimit,
+        boolean preserveEvidence) {
 
     /** amavisd-new never enforces a site-wide size limit below 64 KiB ($enforce_smtpd_message_size_limit_64kb_min). */
     static final long MIN_SIZE_LIMIT = 65536;
+
     static final int DEFAULT_PORT = 10024;
 
     public static DaemonSettings from(AmavisConf conf) throws ConfigException {
@@ -69,7 +85,8 @@ public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress>
         }
         Path myHome = Path.of(conf.scalar("$MYHOME").orElse("/var/amavis"));
         Path tempBase = Path.of(conf.scalar("$TEMPBASE").orElse(myHome.toString()));
-        Path pidFile = Path.of(conf.scalar("$pid_file").orElse(myHome.resolve("amavisd.pid").toString()));
+        Path pidFile = Path.of(
+                conf.scalar("$pid_file").orElse(myHome.resolve("amavisd.pid").toString()));
         long sizeLimit = 0;
         if (conf.scalar("$smtpd_message_size_limit").isPresent()) {
             sizeLimit = conf.integer("$smtpd_message_size_limit");
@@ -79,10 +96,24 @@ public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress>
         if (timeout < 1) throw ConfigErrors.at(conf, "$smtpd_timeout", "must be a positive number of seconds");
         int rcptLimit = conf.integer("$smtpd_recipient_limit");
         if (rcptLimit < 1) throw ConfigErrors.at(conf, "$smtpd_recipient_limit", "must be at least 1");
-        return new DaemonSettings(host, listeners, maxServers, acl, forward, notify, myHome, tempBase, pidFile,
-                conf.integer("$log_level"), conf.scalar("$LOGFILE").filter(s -> !s.isEmpty()).orElse(null),
-                truthy(conf, "$DO_SYSLOG"), conf.scalar("$syslog_facility").orElse("mail"),
-                conf.scalar("$syslog_ident").orElse("amavis"), Duration.ofSeconds(timeout), sizeLimit, rcptLimit,
+        return new DaemonSettings(
+                host,
+                listeners,
+                maxServers,
+                acl,
+                forward,
+                notify,
+                myHome,
+                tempBase,
+                pidFile,
+                conf.integer("$log_level"),
+                conf.scalar("$LOGFILE").filter(s -> !s.isEmpty()).orElse(null),
+                truthy(conf, "$DO_SYSLOG"),
+                conf.scalar("$syslog_facility").orElse("mail"),
+                conf.scalar("$syslog_ident").orElse("amavis"),
+                Duration.ofSeconds(timeout),
+                sizeLimit,
+                rcptLimit,
                 truthy(conf, "$allow_preserving_evidence"));
     }
 
@@ -97,7 +128,8 @@ public record DaemonSettings(String myhostname, List<ServerConfig.ListenAddress>
             try {
                 ForwardMethod.parse(fm.asString());
             } catch (IllegalArgumentException ex) {
-                throw ConfigErrors.at(conf, "%policy_bank", "bank '" + e.getKey() + "': forward_method: " + ex.getMessage());
+                throw ConfigErrors.at(
+                        conf, "%policy_bank", "bank '" + e.getKey() + "': forward_method: " + ex.getMessage());
             }
         }
     }

@@ -39,9 +39,19 @@ final class DsnSender {
         try {
             DeliveryStatusNotification.write(msg, failed, myhostname, file);
             Recipient to = new Recipient(msg.sender(), "NEVER", null);
-            MessageContext dsn = new MessageContext(MailId.generate(), msg.logId(), msg.session(), null,
-                    EmailAddress.NULL_SENDER, MailParams.NONE, List.of(to), msg.tempDir(), file, Files.size(file),
-                    java.time.Instant.now(), System.nanoTime());
+            MessageContext dsn = new MessageContext(
+                    MailId.generate(),
+                    msg.logId(),
+                    msg.session(),
+                    null,
+                    EmailAddress.NULL_SENDER,
+                    MailParams.NONE,
+                    List.of(to),
+                    msg.tempDir(),
+                    file,
+                    Files.size(file),
+                    java.time.Instant.now(),
+                    System.nanoTime());
             relay.relay(notifyMethod, dsn, List.of(to), new byte[0], true);
             if (to.reply().isPositive()) {
                 log.info("DSN: sent to {} for {} rejected recipient(s), {}", msg.sender(), failed.size(), to.reply());

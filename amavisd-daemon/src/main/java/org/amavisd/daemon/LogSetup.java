@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * protocol detail (DEBUG), 5 everything (TRACE). Re-applied on reload.
  */
 final class LogSetup {
-    private static final String PATTERN = "%d{MMM dd HH:mm:ss} %property{HOSTNAME} %property{IDENT}[%property{PID}]: "
-            + "%lid%msg%n";
+    private static final String PATTERN =
+            "%d{MMM dd HH:mm:ss} %property{HOSTNAME} %property{IDENT}[%property{PID}]: " + "%lid%msg%n";
 
     private LogSetup() {}
 
@@ -43,8 +43,8 @@ final class LogSetup {
             syslog.setName("syslog");
             syslog.setSyslogHost("127.0.0.1");
             syslog.setFacility(s.syslogFacility().toUpperCase(java.util.Locale.ROOT));
-            syslog.setSuffixPattern(s.syslogIdent() + "[" + ProcessHandle.current().pid() + "]: "
-                    + "%lid%msg");
+            syslog.setSuffixPattern(
+                    s.syslogIdent() + "[" + ProcessHandle.current().pid() + "]: " + "%lid%msg");
             syslog.start();
             root.addAppender(syslog);
         }
@@ -67,7 +67,8 @@ final class LogSetup {
     private static LoggerContext reset() {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
-        java.util.Map<String, String> rules = (java.util.Map<String, String>) ctx.getObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY);
+        java.util.Map<String, String> rules =
+                (java.util.Map<String, String>) ctx.getObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY);
         if (rules == null) {
             rules = new java.util.HashMap<>();
             ctx.putObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY, rules);

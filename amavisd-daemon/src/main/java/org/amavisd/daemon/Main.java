@@ -18,12 +18,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The amavisd command line, shaped like amavisd-new's: {@code amavisd [-c FILE|DIR] [options] COMMAND}. */
-@Command(name = "amavisd", mixinStandardHelpOptions = true, version = "amavisd (Java) 0.1.0",
+@Command(
+        name = "amavisd",
+        mixinStandardHelpOptions = true,
+        version = "amavisd (Java) 0.1.0",
         description = "A mail content filter in the tradition of amavisd-new.%n"
                 + "COMMAND: foreground | debug | start | stop | reload | status | showconfig [BANK]",
         sortOptions = false)
 public final class Main implements Callable<Integer> {
-    @Option(names = "-c", paramLabel = "FILE|DIR",
+    @Option(
+            names = "-c",
+            paramLabel = "FILE|DIR",
             description = "amavisd.conf, or a conf.d directory read in lexical order (default: embedded defaults)")
     Path config;
 
@@ -45,7 +50,11 @@ public final class Main implements Callable<Integer> {
     @Parameters(index = "0", defaultValue = "start", paramLabel = "COMMAND")
     String command;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "BANK", description = "with showconfig: a policy bank to load")
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "BANK",
+            description = "with showconfig: a policy bank to load")
     String argument;
 
     public static void main(String[] args) {
@@ -53,7 +62,9 @@ public final class Main implements Callable<Integer> {
     }
 
     static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
     }
 
     @Override
@@ -81,13 +92,15 @@ public final class Main implements Callable<Integer> {
                     return ShowConfig.print(conf, argument, System.out);
                 }
                 default:
-                    System.err.println("amavisd: unknown command '" + command + "' (foreground, debug, start, stop, reload, status, showconfig)");
+                    System.err.println("amavisd: unknown command '" + command
+                            + "' (foreground, debug, start, stop, reload, status, showconfig)");
                     return 2;
             }
         } catch (ConfigException e) {
             System.err.println("amavisd: configuration error: " + e.getMessage());
             if (command.equals("stop") || command.equals("status")) {
-                System.err.println("amavisd: to reach the running daemon without reading the configuration, name its pid file: -P FILE");
+                System.err.println(
+                        "amavisd: to reach the running daemon without reading the configuration, name its pid file: -P FILE");
             }
             return 1;
         }
@@ -107,11 +120,25 @@ public final class Main implements Callable<Integer> {
     }
 
     DaemonSettings override(DaemonSettings s) {
-        return new DaemonSettings(s.myhostname(), s.listeners(), maxServers != null ? maxServers : s.maxServers(),
-                s.inetAcl(), s.forwardMethod(), s.notifyMethod(), s.myHome(), tempBase != null ? tempBase : s.tempBase(),
-                pidFile != null ? pidFile : s.pidFile(), logLevel != null ? logLevel : s.logLevel(), s.logFile(),
-                s.doSyslog(), s.syslogFacility(), s.syslogIdent(), s.smtpdTimeout(), s.messageSizeLimit(),
-                s.recipientLimit(), s.preserveEvidence());
+        return new DaemonSettings(
+                s.myhostname(),
+                s.listeners(),
+                maxServers != null ? maxServers : s.maxServers(),
+                s.inetAcl(),
+                s.forwardMethod(),
+                s.notifyMethod(),
+                s.myHome(),
+                tempBase != null ? tempBase : s.tempBase(),
+                pidFile != null ? pidFile : s.pidFile(),
+                logLevel != null ? logLevel : s.logLevel(),
+                s.logFile(),
+                s.doSyslog(),
+                s.syslogFacility(),
+                s.syslogIdent(),
+                s.smtpdTimeout(),
+                s.messageSizeLimit(),
+                s.recipientLimit(),
+                s.preserveEvidence());
     }
 
     /** The arguments that make a background copy of this command line. */
@@ -136,7 +163,8 @@ public final class Main implements Callable<Integer> {
             System.err.println("amavisd: already running (pid " + other.get().pid() + ", " + s.pidFile() + ")");
             return 1;
         }
-        if (config == null) org.slf4j.LoggerFactory.getLogger(Main.class).info("no -c given: running on embedded defaults");
+        if (config == null)
+            org.slf4j.LoggerFactory.getLogger(Main.class).info("no -c given: running on embedded defaults");
         try {
             daemon.start();
         } catch (IOException e) {
@@ -155,7 +183,8 @@ public final class Main implements Callable<Integer> {
         try {
             PidFile.write(daemon.settings().pidFile(), pid);
         } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(Main.class).warn("cannot write pid file {}: {}", s.pidFile(), e.toString());
+            org.slf4j.LoggerFactory.getLogger(Main.class)
+                    .warn("cannot write pid file {}: {}", s.pidFile(), e.toString());
         }
         try {
             while (!stopped.await(1, TimeUnit.HOURS)) {

@@ -20,8 +20,12 @@ final class MessageLog implements MessageListener {
     @Override
     public void messageDone(MessageContext msg, List<SmtpReply> sent, Throwable failure) {
         // like amavisd-new: a Passed line for the recipients that got the message, a Blocked line for the rest
-        List<Recipient> passed = msg.recipients().stream().filter(r -> r.reply() != null && r.reply().isPositive()).toList();
-        List<Recipient> blocked = msg.recipients().stream().filter(r -> r.reply() == null || !r.reply().isPositive()).toList();
+        List<Recipient> passed = msg.recipients().stream()
+                .filter(r -> r.reply() != null && r.reply().isPositive())
+                .toList();
+        List<Recipient> blocked = msg.recipients().stream()
+                .filter(r -> r.reply() == null || !r.reply().isPositive())
+                .toList();
         if (!passed.isEmpty()) log.info(line(msg, passed, "Passed CLEAN"));
         if (!blocked.isEmpty()) log.info(line(msg, blocked, "Blocked MTA-BLOCKED"));
     }
@@ -42,11 +46,15 @@ final class MessageLog implements MessageListener {
         sb.append(recipients.stream().map(r -> r.address().bracketed()).collect(Collectors.joining(",")));
         String queueId = msg.xforward().known("IDENT");
         if (queueId != null) sb.append(", Queue-ID: ").append(queueId);
-        if (msg.headers().messageId() != null) sb.append(", Message-ID: ").append(msg.headers().messageId());
+        if (msg.headers().messageId() != null)
+            sb.append(", Message-ID: ").append(msg.headers().messageId());
         sb.append(", mail_id: ").append(msg.mailId().id());
         sb.append(", Hits: -");
         sb.append(", size: ").append(msg.size());
-        String queuedAs = recipients.stream().map(Recipient::queuedAs).filter(q -> q != null).distinct()
+        String queuedAs = recipients.stream()
+                .map(Recipient::queuedAs)
+                .filter(q -> q != null)
+                .distinct()
                 .collect(Collectors.joining(","));
         if (!queuedAs.isEmpty()) sb.append(", queued_as: ").append(queuedAs);
         sb.append(", ").append(msg.elapsedMillis()).append(" ms");
@@ -61,9 +69,12 @@ final class MessageLog implements MessageListener {
     private static String actions(MessageContext msg, List<Recipient> recipients) {
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
         for (Recipient r : recipients) {
-            String which = r.reply() == null ? "Unknown"
+            String which = r.reply() == null
+                    ? "Unknown"
                     : r.reply().isPositive() ? "Relayed" : r.reply().isTransient() ? "TempFailed" : "Rejected";
-            String dir = msg.originating() ? (r.isLocal() ? "Internal" : "Outbound") : (r.isLocal() ? "Inbound" : "OpenRelay");
+            String dir = msg.originating()
+                    ? (r.isLocal() ? "Internal" : "Outbound")
+                    : (r.isLocal() ? "Inbound" : "OpenRelay");
             out.add(which + dir);
         }
         return String.join(",", out);

@@ -40,7 +40,8 @@ final class RelayingProcessor implements MessageProcessor {
 
     @Override
     public void process(MessageContext msg) {
-        List<Recipient> open = msg.recipients().stream().filter(r -> !r.isDone()).toList();
+        List<Recipient> open =
+                msg.recipients().stream().filter(r -> !r.isDone()).toList();
         if (open.isEmpty()) return;
         byte[] prefix = receivedHeader(msg, open).getBytes(StandardCharsets.UTF_8);
         relay.relay(forwardMethod(msg), msg, open, prefix, false);
@@ -55,16 +56,22 @@ final class RelayingProcessor implements MessageProcessor {
      */
     private void reportRejections(MessageContext msg) {
         List<Recipient> rejected = msg.recipients().stream()
-                .filter(r -> r.done() == Recipient.Done.BY_MTA && r.reply().isPermanent()).toList();
-        boolean anyAccepted = msg.recipients().stream().anyMatch(r -> r.reply() != null && r.reply().isPositive());
+                .filter(r -> r.done() == Recipient.Done.BY_MTA && r.reply().isPermanent())
+                .toList();
+        boolean anyAccepted = msg.recipients().stream()
+                .anyMatch(r -> r.reply() != null && r.reply().isPositive());
         if (rejected.isEmpty() || !anyAccepted) return; // all rejected: the front MTA bounces it itself
-        List<Recipient> due = rejected.stream().filter(r -> DeliveryStatusNotification.wanted(msg, r)).toList();
+        List<Recipient> due = rejected.stream()
+                .filter(r -> DeliveryStatusNotification.wanted(msg, r))
+                .toList();
         msg.setRejectionsReported(due.isEmpty() || dsn.send(msg, due));
     }
 
     /** The message's policy bank may send it elsewhere ($forward_method in a bank); checked at load time. */
     private ForwardMethod forwardMethod(MessageContext msg) {
-        String spec = msg.attachment(PolicyBank.class).flatMap(b -> b.get("forward_method")).map(PerlValue::asString)
+        String spec = msg.attachment(PolicyBank.class)
+                .flatMap(b -> b.get("forward_method"))
+                .map(PerlValue::asString)
                 .orElse(null);
         if (spec == null || spec.equals(forwardMethod.toString())) return forwardMethod;
         return parsed.computeIfAbsent(spec, ForwardMethod::parse);
@@ -79,11 +86,19 @@ final class RelayingProcessor implements MessageProcessor {
         StringBuilder h = new StringBuilder("Received: from ");
         String helo = s.helo() == null ? "unknown" : s.helo().replaceAll("[^\\x21-\\x7e]", "?");
         h.append(helo).append(" ([").append(s.peerAddress()).append("])\r\n");
-        h.append("\tby ").append(myhostname).append(" (amavis, port ").append(s.localPort()).append(") with ")
-                .append(s.protocol() == null ? "SMTP" : s.protocol()).append("\r\n");
+        h.append("\tby ")
+                .append(myhostname)
+                .append(" (amavis, port ")
+                .append(s.localPort())
+                .append(") with ")
+                .append(s.protocol() == null ? "SMTP" : s.protocol())
+                .append("\r\n");
         h.append("\tid ").append(msg.mailId().id());
-        if (recipients.size() == 1) h.append(" for ").append(recipients.get(0).address().bracketed());
-        h.append(";\r\n\t").append(ZonedDateTime.ofInstant(msg.receivedAt(), ZoneId.systemDefault()).format(DATE))
+        if (recipients.size() == 1)
+            h.append(" for ").append(recipients.get(0).address().bracketed());
+        h.append(";\r\n\t")
+                .append(ZonedDateTime.ofInstant(msg.receivedAt(), ZoneId.systemDefault())
+                        .format(DATE))
                 .append("\r\n");
         return h.toString();
     }

@@ -62,7 +62,8 @@ final class ShowConfig {
     private static String assignment(String name, PerlValue v) {
         char sigil = name.charAt(0);
         if (sigil == '@' && v instanceof PerlValue.ArrayRef a) {
-            return name + " = (" + a.elements().stream().map(ShowConfig::format).collect(Collectors.joining(", ")) + ");";
+            return name + " = (" + a.elements().stream().map(ShowConfig::format).collect(Collectors.joining(", "))
+                    + ");";
         }
         if (sigil == '%' && v instanceof PerlValue.HashRef h) {
             return name + " = (" + pairs(h) + ");";
@@ -77,8 +78,14 @@ final class ShowConfig {
             String t = s.value();
             if (t.matches("-?(0|[1-9]\\d{0,17})(\\.\\d+)?")) return t;
             if (t.indexOf('\n') >= 0 || t.indexOf('\t') >= 0) { // one line per setting: templates get escapes
-                return "\"" + t.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("@", "\\@")
-                        .replace("\n", "\\n").replace("\t", "\\t") + "\"";
+                return "\""
+                        + t.replace("\\", "\\\\")
+                                .replace("\"", "\\\"")
+                                .replace("$", "\\$")
+                                .replace("@", "\\@")
+                                .replace("\n", "\\n")
+                                .replace("\t", "\\t")
+                        + "\"";
             }
             return "'" + t.replace("\\", "\\\\").replace("'", "\\'") + "'";
         }
@@ -90,15 +97,21 @@ final class ShowConfig {
         if (v instanceof PerlValue.CodeRef c) return "\\&" + c.name();
         if (v instanceof PerlValue.RegexValue r) return "qr'" + r.source() + "'" + r.flags();
         if (v instanceof PerlValue.RegexTable t) {
-            return "new_RE(" + t.entries().stream().map(e -> e.result().isDefined() && e.result().asString().equals("1")
-                    ? format(e.regex()) : "[" + format(e.regex()) + " => " + format(e.result()) + "]")
-                    .collect(Collectors.joining(", ")) + ")";
+            return "new_RE("
+                    + t.entries().stream()
+                            .map(e -> e.result().isDefined()
+                                            && e.result().asString().equals("1")
+                                    ? format(e.regex())
+                                    : "[" + format(e.regex()) + " => " + format(e.result()) + "]")
+                            .collect(Collectors.joining(", "))
+                    + ")";
         }
         return v.asString();
     }
 
     private static String pairs(PerlValue.HashRef h) {
-        return h.entries().entrySet().stream().map(e -> format(PerlValue.of(e.getKey())) + " => " + format(e.getValue()))
+        return h.entries().entrySet().stream()
+                .map(e -> format(PerlValue.of(e.getKey())) + " => " + format(e.getValue()))
                 .collect(Collectors.joining(", "));
     }
 }

@@ -18,14 +18,18 @@ class AmavisdReloadTest {
 
     private Path writeConf(int backEndPort) throws Exception {
         Path conf = dir.resolve("amavisd.conf");
-        Files.writeString(conf, "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = 0;\n"
-                + "$inet_socket_bind = '127.0.0.1';\n$forward_method = 'smtp:[127.0.0.1]:" + backEndPort + "';\n1;\n");
+        Files.writeString(
+                conf,
+                "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = 0;\n"
+                        + "$inet_socket_bind = '127.0.0.1';\n$forward_method = 'smtp:[127.0.0.1]:" + backEndPort
+                        + "';\n1;\n");
         return conf;
     }
 
     @Test
     void reloadSwitchesNewConnectionsAndKeepsTheOldConfigWhenTheNewOneIsBad() throws Exception {
-        try (RecordingMta first = RecordingMta.smtp(); RecordingMta second = RecordingMta.smtp()) {
+        try (RecordingMta first = RecordingMta.smtp();
+                RecordingMta second = RecordingMta.smtp()) {
             Path conf = writeConf(first.port());
             Amavisd daemon = new Amavisd(() -> AmavisConf.load(conf), s -> s, false);
             daemon.start();
@@ -50,7 +54,8 @@ class AmavisdReloadTest {
                 before.close();
 
                 Files.writeString(conf, "$forward_method = 'smtp:[127.0.0.1]:1';\n$max_servers = ;\n");
-                assertThat(daemon.reload()).startsWith("reload failed, keeping the running configuration: ")
+                assertThat(daemon.reload())
+                        .startsWith("reload failed, keeping the running configuration: ")
                         .contains(conf + ":2:");
                 try (ScriptedClient again = new ScriptedClient(port)) {
                     assertThat(again.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: again\r\n\r\nx\r\n"))
@@ -59,7 +64,12 @@ class AmavisdReloadTest {
             } finally {
                 daemon.stop();
             }
-            assertThat(first.messages()).extracting(m -> m.data().lines().filter(l -> l.startsWith("Subject:")).findFirst().orElse(""))
+            assertThat(first.messages())
+                    .extracting(m -> m.data()
+                            .lines()
+                            .filter(l -> l.startsWith("Subject:"))
+                            .findFirst()
+                            .orElse(""))
                     .containsExactly("Subject: before");
             assertThat(second.messages()).hasSize(2);
         }

@@ -30,8 +30,13 @@ class CommandLineLifecycleTest {
     private record Result(int exit, String output) {}
 
     private Result amavisd(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "-c", conf.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "-c",
+                conf.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -46,8 +51,11 @@ class CommandLineLifecycleTest {
     }
 
     private void writeConf(int port, String extra) throws IOException {
-        Files.writeString(conf, "use strict;\n$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = " + port + ";\n"
-                + "$inet_socket_bind = '127.0.0.1';\n$LOGFILE = '" + dir.resolve("amavisd.log") + "';\n" + extra + "1;\n");
+        Files.writeString(
+                conf,
+                "use strict;\n$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = " + port + ";\n"
+                        + "$inet_socket_bind = '127.0.0.1';\n$LOGFILE = '" + dir.resolve("amavisd.log") + "';\n" + extra
+                        + "1;\n");
     }
 
     @AfterEach
@@ -59,7 +67,8 @@ class CommandLineLifecycleTest {
     void startStatusReloadStop() throws Exception {
         conf = dir.resolve("amavisd.conf");
         int port = freePort();
-        try (RecordingMta first = RecordingMta.smtp(); RecordingMta second = RecordingMta.smtp()) {
+        try (RecordingMta first = RecordingMta.smtp();
+                RecordingMta second = RecordingMta.smtp()) {
             writeConf(port, "$forward_method = 'smtp:[127.0.0.1]:" + first.port() + "';\n");
             Result start = amavisd("start");
             assertThat(start.exit()).as(start.output()).isZero();
@@ -70,22 +79,28 @@ class CommandLineLifecycleTest {
             assertThat(status.exit()).isZero();
             assertThat(status.output()).contains("amavisd is running (pid ");
             try (ScriptedClient c = new ScriptedClient(port)) {
-                assertThat(c.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: one\r\n\r\nx\r\n")).startsWith("250 ");
+                assertThat(c.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: one\r\n\r\nx\r\n"))
+                        .startsWith("250 ");
             }
 
             Files.writeString(conf, Files.readString(conf) + "$max_servers = 'many';\n");
             Result bad = amavisd("reload");
             assertThat(bad.exit()).isEqualTo(1);
-            assertThat(bad.output()).contains("configuration error: " + conf + ":8:").contains("$max_servers");
+            assertThat(bad.output())
+                    .contains("configuration error: " + conf + ":8:")
+                    .contains("$max_servers");
             Result statusBroken = amavisd("status");
             assertThat(statusBroken.exit()).isEqualTo(1);
             assertThat(statusBroken.output()).contains("-P FILE");
-            assertThat(amavisd("-P", dir.resolve("home/amavisd.pid").toString(), "status").exit())
-                    .as("a bad config does not stop the daemon, and -P reaches it without the config").isZero();
+            assertThat(amavisd("-P", dir.resolve("home/amavisd.pid").toString(), "status")
+                            .exit())
+                    .as("a bad config does not stop the daemon, and -P reaches it without the config")
+                    .isZero();
 
             writeConf(port, "$forward_method = 'smtp:[127.0.0.1]:" + second.port() + "';\n");
             assertThat(amavisd("reload").exit()).isZero();
-            await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(dir.resolve("amavisd.log")).contains("configuration reloaded"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Files.readString(dir.resolve("amavisd.log")).contains("configuration reloaded"));
             try (ScriptedClient c = new ScriptedClient(port)) {
                 assertThat(c.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: two\r\n\r\nx\r\n"))
                         .contains("MTA(smtp:[127.0.0.1]:" + second.port() + ")");
@@ -95,8 +110,11 @@ class CommandLineLifecycleTest {
             assertThat(stop.exit()).as(stop.output()).isZero();
             assertThat(stop.output()).contains("amavisd stopped");
             assertThat(amavisd("status").exit()).isEqualTo(3);
-            org.junit.jupiter.api.Assertions.assertThrows(ConnectException.class, () -> new ScriptedClient(port).close());
-            assertThat(Files.readString(dir.resolve("amavisd.log"))).containsPattern("Passed CLEAN \\{RelayedOpenRelay\\}, <a@x\\.test> -> <b@y\\.test>").contains("stopped");
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    ConnectException.class, () -> new ScriptedClient(port).close());
+            assertThat(Files.readString(dir.resolve("amavisd.log")))
+                    .containsPattern("Passed CLEAN \\{RelayedOpenRelay\\}, <a@x\\.test> -> <b@y\\.test>")
+                    .contains("stopped");
             assertThat(first.messages()).hasSize(1);
             assertThat(second.messages()).hasSize(1);
         }
@@ -109,22 +127,30 @@ class CommandLineLifecycleTest {
             writeConf(taken.getLocalPort(), "");
             Result r = amavisd("start");
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.output()).contains("failed to start").contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(r.output())
+                    .contains("failed to start")
+                    .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
     }
 
     @Test
     void showconfigPrintsResolvedSettingsWithWhereTheyCameFrom() throws Exception {
         conf = dir.resolve("amavisd.conf");
-        Files.writeString(conf, "$max_servers = 6;\n$max_serverz = 1;\n$interface_policy{'10026'} = 'ORIG';\n"
-                + "$policy_bank{'ORIG'} = { originating => 1, max_servers => 3 };\n");
+        Files.writeString(
+                conf,
+                "$max_servers = 6;\n$max_serverz = 1;\n$interface_policy{'10026'} = 'ORIG';\n"
+                        + "$policy_bank{'ORIG'} = { originating => 1, max_servers => 3 };\n");
         Result base = amavisd("showconfig");
         assertThat(base.exit()).isZero();
-        assertThat(base.output()).contains("$max_servers = 6;  # " + conf + ":1").contains("$originating = 0;  # default")
+        assertThat(base.output())
+                .contains("$max_servers = 6;  # " + conf + ":1")
+                .contains("$originating = 0;  # default")
                 .contains("$forward_method = 'smtp:[127.0.0.1]:10025';  # default")
                 .contains("# " + conf + ":2:14: warning: unknown variable $max_serverz; did you mean $max_servers?");
         Result orig = amavisd("showconfig", "ORIG");
-        assertThat(orig.output()).contains("$originating = 1;  # policy bank ORIG").contains("$max_servers = 3;  # policy bank ORIG");
+        assertThat(orig.output())
+                .contains("$originating = 1;  # policy bank ORIG")
+                .contains("$max_servers = 3;  # policy bank ORIG");
         assertThat(amavisd("showconfig", "NOPE").exit()).isEqualTo(1);
     }
 

@@ -19,7 +19,8 @@ class DaemonSettingsTest {
     @Test
     void embeddedDefaultsAreAmavisdNewsDefaults() throws Exception {
         DaemonSettings s = DaemonSettings.from(AmavisConf.defaults());
-        assertThat(s.listeners()).containsExactly(new ListenAddress("127.0.0.1", 10024), new ListenAddress("::1", 10024));
+        assertThat(s.listeners())
+                .containsExactly(new ListenAddress("127.0.0.1", 10024), new ListenAddress("::1", 10024));
         assertThat(s.forwardMethod()).isEqualTo(ForwardMethod.parse("smtp:[127.0.0.1]:10025"));
         assertThat(s.maxServers()).isEqualTo(2);
         assertThat(s.myHome()).isEqualTo(Path.of("/var/amavis"));
@@ -48,7 +49,8 @@ class DaemonSettingsTest {
                 $log_level = 3;
                 1;
                 """);
-        assertThat(s.listeners()).containsExactly(new ListenAddress("127.0.0.1", 10024), new ListenAddress("127.0.0.1", 10026));
+        assertThat(s.listeners())
+                .containsExactly(new ListenAddress("127.0.0.1", 10024), new ListenAddress("127.0.0.1", 10026));
         assertThat(s.maxServers()).isEqualTo(4);
         assertThat(s.tempBase()).as("$TEMPBASE follows $MYHOME").isEqualTo(Path.of("/srv/amavis"));
         assertThat(s.forwardMethod()).isEqualTo(new ForwardMethod("lmtp", "::1", 10025));
@@ -61,17 +63,22 @@ class DaemonSettingsTest {
 
     @Test
     void aSizeLimitBelow64KiBIsRaisedAsAmavisdNewDoes() throws Exception {
-        assertThat(settings("$smtpd_message_size_limit = 1000;").messageSizeLimit()).isEqualTo(65536);
+        assertThat(settings("$smtpd_message_size_limit = 1000;").messageSizeLimit())
+                .isEqualTo(65536);
     }
 
     @Test
     void badValuesAreErrorsThatNameFileLineAndColumn() {
         assertThatThrownBy(() -> settings("$max_servers = 2;\n  $forward_method = 'pipe:flags=q';\n"))
-                .hasMessageMatching("(?s)test\\.conf:2:\\d+: .*").hasMessageContaining("$forward_method")
+                .hasMessageMatching("(?s)test\\.conf:2:\\d+: .*")
+                .hasMessageContaining("$forward_method")
                 .hasMessageContaining("unsupported forward method 'pipe:flags=q'");
         assertThatThrownBy(() -> settings("@inet_acl = qw(127.0.0.1 localhost);"))
-                .hasMessageMatching("(?s)test\\.conf:1:\\d+: .*").hasMessageContaining("not an IP address or network: 'localhost'");
-        assertThatThrownBy(() -> settings("$inet_socket_port = [10024, 'x'];")).hasMessageContaining("not a port number");
-        assertThatThrownBy(() -> settings("$max_servers = 0;")).hasMessageContaining("$max_servers: must be at least 1");
+                .hasMessageMatching("(?s)test\\.conf:1:\\d+: .*")
+                .hasMessageContaining("not an IP address or network: 'localhost'");
+        assertThatThrownBy(() -> settings("$inet_socket_port = [10024, 'x'];"))
+                .hasMessageContaining("not a port number");
+        assertThatThrownBy(() -> settings("$max_servers = 0;"))
+                .hasMessageContaining("$max_servers: must be at least 1");
     }
 }

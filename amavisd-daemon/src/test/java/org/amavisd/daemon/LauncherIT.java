@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** bin/amavisd as shipped (the distribution's lib/) and as the README runs it (the source tree's build). */
 class LauncherIT {
@@ -39,11 +39,14 @@ class LauncherIT {
         }
         try (RecordingMta mta = RecordingMta.smtp()) {
             Path conf = dir.resolve("amavisd.conf");
-            Files.writeString(conf, "$MYHOME = '" + dir + "';\n$inet_socket_bind = '127.0.0.1';\n$inet_socket_port = " + port
-                    + ";\n$forward_method = 'smtp:[127.0.0.1]:" + mta.port() + "';\n1;\n");
+            Files.writeString(
+                    conf,
+                    "$MYHOME = '" + dir + "';\n$inet_socket_bind = '127.0.0.1';\n$inet_socket_port = " + port
+                            + ";\n$forward_method = 'smtp:[127.0.0.1]:" + mta.port() + "';\n1;\n");
             assertThat(run(launcher, "-c", conf.toString(), "start")).startsWith("0 amavisd started");
             try (ScriptedClient c = new ScriptedClient(port)) {
-                assertThat(c.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: launcher\r\n\r\nx\r\n")).startsWith("250 2.0.0");
+                assertThat(c.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: launcher\r\n\r\nx\r\n"))
+                        .startsWith("250 2.0.0");
             } finally {
                 assertThat(run(launcher, "-c", conf.toString(), "stop")).startsWith("0 amavisd stopped");
             }

@@ -35,9 +35,12 @@ class RejectionReportTest {
 
     private int start(int backEnd, String extra) throws Exception {
         Path conf = dir.resolve("amavisd.conf");
-        Files.writeString(conf, "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = 0;\n$inet_socket_bind = '127.0.0.1';\n"
-                + "$myhostname = 'amavis.test';\n$LOGFILE = '" + dir.resolve("amavisd.log") + "';\n$forward_method = 'smtp:[127.0.0.1]:" + backEnd + "';\n"
-                + "$notify_method = $forward_method;\n" + extra + "1;\n");
+        Files.writeString(
+                conf,
+                "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = 0;\n$inet_socket_bind = '127.0.0.1';\n"
+                        + "$myhostname = 'amavis.test';\n$LOGFILE = '" + dir.resolve("amavisd.log")
+                        + "';\n$forward_method = 'smtp:[127.0.0.1]:" + backEnd + "';\n"
+                        + "$notify_method = $forward_method;\n" + extra + "1;\n");
         daemon = new Amavisd(() -> AmavisConf.load(conf), s -> s, false);
         daemon.start();
         return daemon.ports().get(0);
@@ -55,15 +58,20 @@ class RejectionReportTest {
                 c.command("RCPT TO:<reject@example.net> ORCPT=rfc822;reject@example.net");
                 c.command("DATA");
                 c.send(MSG + ".\r\n");
-                assertThat(c.reply()).matches("250 2\\.0\\.0 from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:\\d+\\): 250 2\\.0\\.0 Ok: queued as Q\\d+, but 1 REJECT");
+                assertThat(c.reply())
+                        .matches(
+                                "250 2\\.0\\.0 from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:\\d+\\): 250 2\\.0\\.0 Ok: queued as Q\\d+, but 1 REJECT");
             }
             assertThat(mta.messages()).hasSize(2);
-            assertThat(mta.messages().get(0).data()).doesNotContain("delivery-status").contains("body line");
+            assertThat(mta.messages().get(0).data())
+                    .doesNotContain("delivery-status")
+                    .contains("body line");
             RecordingMta.Message report = mta.messages().get(1);
             assertThat(report.mailFrom()).startsWith("<>");
             assertThat(report.rcptTo()).containsExactly("<a@example.org> NOTIFY=NEVER");
 
-            MimeMessage dsn = new MimeMessage(Session.getInstance(new Properties()),
+            MimeMessage dsn = new MimeMessage(
+                    Session.getInstance(new Properties()),
                     new ByteArrayInputStream(report.data().getBytes(StandardCharsets.UTF_8)));
             assertThat(dsn.getContentType()).startsWith("multipart/report; report-type=delivery-status");
             assertThat(dsn.getHeader("Auto-Submitted")).containsExactly("auto-replied");
@@ -72,18 +80,26 @@ class RejectionReportTest {
             assertThat(parts.getCount()).isEqualTo(3);
             assertThat(parts.getBodyPart(1).getContentType()).isEqualTo("message/delivery-status");
             String status = new String(parts.getBodyPart(1).getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(status).contains("Reporting-MTA: dns; amavis.test").contains("Original-Envelope-Id: env42")
-                    .contains("Final-Recipient: rfc822; reject@example.net").contains("Original-Recipient: rfc822;reject@example.net")
-                    .contains("Action: failed").contains("Status: 5.1.1")
-                    .containsPattern("Diagnostic-Code: smtp; 550 5\\.1\\.1 from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:\\d+\\): 550 5\\.1\\.1 <reject@example\\.net>: Recipient address rejected");
+            assertThat(status)
+                    .contains("Reporting-MTA: dns; amavis.test")
+                    .contains("Original-Envelope-Id: env42")
+                    .contains("Final-Recipient: rfc822; reject@example.net")
+                    .contains("Original-Recipient: rfc822;reject@example.net")
+                    .contains("Action: failed")
+                    .contains("Status: 5.1.1")
+                    .containsPattern(
+                            "Diagnostic-Code: smtp; 550 5\\.1\\.1 from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:\\d+\\): 550 5\\.1\\.1 <reject@example\\.net>: Recipient address rejected");
             assertThat(parts.getBodyPart(2).getContentType()).isEqualTo("text/rfc822-headers");
             String headers = new String(parts.getBodyPart(2).getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(headers).contains("Message-ID: <mix@example.org>").doesNotContain("body line");
         }
         // as amavisd-new logs a mixed outcome: a Passed line for the delivered, a Blocked line for the rest
         String log = Files.readString(dir.resolve("amavisd.log"));
-        assertThat(log).containsPattern("Passed CLEAN \\{RelayedOpenRelay\\}, <a@example\\.org> -> <ok@example\\.net>, Message-ID")
-                .containsPattern("Blocked MTA-BLOCKED \\{RejectedOpenRelay\\}, <a@example\\.org> -> <reject@example\\.net>, Message-ID")
+        assertThat(log)
+                .containsPattern(
+                        "Passed CLEAN \\{RelayedOpenRelay\\}, <a@example\\.org> -> <ok@example\\.net>, Message-ID")
+                .containsPattern(
+                        "Blocked MTA-BLOCKED \\{RejectedOpenRelay\\}, <a@example\\.org> -> <reject@example\\.net>, Message-ID")
                 .contains("DSN: sent to <a@example.org> for 1 rejected recipient(s)");
     }
 
@@ -92,7 +108,8 @@ class RejectionReportTest {
         try (RecordingMta mta = RecordingMta.smtp()) {
             int port = start(mta.port(), "");
             try (ScriptedClient c = new ScriptedClient(port)) {
-                assertThat(c.sendMail("EHLO", "", List.of("ok@example.net", "reject@example.net"), MSG)).endsWith(", but 1 REJECT");
+                assertThat(c.sendMail("EHLO", "", List.of("ok@example.net", "reject@example.net"), MSG))
+                        .endsWith(", but 1 REJECT");
                 c.command("MAIL FROM:<a@example.org>");
                 c.command("RCPT TO:<ok@example.net>");
                 c.command("RCPT TO:<reject@example.net> NOTIFY=NEVER");
@@ -100,8 +117,11 @@ class RejectionReportTest {
                 c.send(MSG + ".\r\n");
                 assertThat(c.reply()).endsWith(", but 1 REJECT");
             }
-            // the recording MTA lists every RCPT it was sent, rejected ones too; what matters is that no report went out
-            assertThat(mta.messages()).as("two deliveries, no report").hasSize(2)
+            // the recording MTA lists every RCPT it was sent, rejected ones too; what matters is that no report went
+            // out
+            assertThat(mta.messages())
+                    .as("two deliveries, no report")
+                    .hasSize(2)
                     .allSatisfy(m -> assertThat(m.data()).contains("body line").doesNotContain("delivery-status"));
         }
     }
@@ -112,7 +132,8 @@ class RejectionReportTest {
             int port = start(mta.port(), "$notify_method = 'smtp:[127.0.0.1]:1';\n");
             try (ScriptedClient c = new ScriptedClient(port)) {
                 assertThat(c.sendMail("EHLO", "a@example.org", List.of("ok@example.net", "reject@example.net"), MSG))
-                        .startsWith("451 4.5.0 id=").contains("1 rejected by the back end");
+                        .startsWith("451 4.5.0 id=")
+                        .contains("1 rejected by the back end");
             }
         }
     }

@@ -21,7 +21,8 @@ import org.amavisd.core.mail.Recipient;
  * it (whole with RET=FULL, its header section otherwise), never held in memory.
  */
 public final class DeliveryStatusNotification {
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
     private DeliveryStatusNotification() {}
 
@@ -42,7 +43,8 @@ public final class DeliveryStatusNotification {
      * @param failed the recipients to report, each settled with a 5xx reply
      * @param reportingMta our host name
      */
-    public static void write(MessageContext msg, List<Recipient> failed, String reportingMta, Path out) throws IOException {
+    public static void write(MessageContext msg, List<Recipient> failed, String reportingMta, Path out)
+            throws IOException {
         String boundary = "----------=_" + msg.mailId().id() + "=_report";
         String now = ZonedDateTime.now(ZoneId.systemDefault()).format(DATE);
         try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(out), 65536)) {
@@ -65,28 +67,46 @@ public final class DeliveryStatusNotification {
             line(h, "");
             line(h, "This is the content filter at " + reportingMta + ".");
             line(h, "");
-            line(h, "Your message could not be delivered to " + (failed.size() == 1 ? "one recipient" : failed.size() + " recipients")
-                    + ": the next mail server refused " + (failed.size() == 1 ? "it" : "them") + ".");
+            line(
+                    h,
+                    "Your message could not be delivered to "
+                            + (failed.size() == 1 ? "one recipient" : failed.size() + " recipients")
+                            + ": the next mail server refused " + (failed.size() == 1 ? "it" : "them") + ".");
             line(h, "The report below has the details; the other recipients, if any, got the message.");
             line(h, "");
-            line(h, "Reference: id=" + msg.logId() + ", mail_id=" + msg.mailId().id()
-                    + (msg.headers().messageId() != null ? ", Message-ID: " + msg.headers().messageId() : ""));
+            line(
+                    h,
+                    "Reference: id=" + msg.logId() + ", mail_id=" + msg.mailId().id()
+                            + (msg.headers().messageId() != null
+                                    ? ", Message-ID: " + msg.headers().messageId()
+                                    : ""));
             line(h, "");
-            for (Recipient r : failed) line(h, r.address().bracketed() + ": " + oneLine(r.reply().toString()));
+            for (Recipient r : failed)
+                line(h, r.address().bracketed() + ": " + oneLine(r.reply().toString()));
             line(h, "");
             line(h, "--" + boundary);
             line(h, "Content-Type: message/delivery-status");
             line(h, "Content-Description: Delivery report");
             line(h, "");
             line(h, "Reporting-MTA: dns; " + reportingMta);
-            if (msg.params().envid() != null) line(h, "Original-Envelope-Id: " + msg.params().envid());
-            line(h, "Arrival-Date: " + ZonedDateTime.ofInstant(msg.receivedAt(), ZoneId.systemDefault()).format(DATE));
+            if (msg.params().envid() != null)
+                line(h, "Original-Envelope-Id: " + msg.params().envid());
+            line(
+                    h,
+                    "Arrival-Date: "
+                            + ZonedDateTime.ofInstant(msg.receivedAt(), ZoneId.systemDefault())
+                                    .format(DATE));
             for (Recipient r : failed) {
                 line(h, "");
                 line(h, "Final-Recipient: rfc822; " + r.address().address());
                 if (r.orcpt() != null) line(h, "Original-Recipient: " + r.orcpt());
                 line(h, "Action: failed");
-                line(h, "Status: " + (r.reply().enhanced().isEmpty() ? "5.0.0" : r.reply().enhanced()));
+                line(
+                        h,
+                        "Status: "
+                                + (r.reply().enhanced().isEmpty()
+                                        ? "5.0.0"
+                                        : r.reply().enhanced()));
                 line(h, "Diagnostic-Code: smtp; " + oneLine(r.reply().toString()));
                 line(h, "Last-Attempt-Date: " + now);
             }
@@ -126,7 +146,12 @@ public final class DeliveryStatusNotification {
         s = s.length() > 120 ? s.substring(0, 120) : s;
         boolean ascii = s.chars().allMatch(ch -> ch < 128);
         // a non-ASCII subject is quoted back as an RFC 2047 encoded word, never as raw 8-bit header text
-        return ": " + (ascii ? s : "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)) + "?=");
+        return ": "
+                + (ascii
+                        ? s
+                        : "=?UTF-8?B?"
+                                + java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8))
+                                + "?=");
     }
 
     private static String oneLine(String s) {

@@ -32,9 +32,19 @@ public final class MessageContext {
     private volatile boolean rejectionsReported;
     private final java.util.Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public MessageContext(MailId mailId, String logId, SessionInfo session, XForward xforward, EmailAddress sender,
-            MailParams params, List<Recipient> recipients, Path tempDir, Path messageFile, long size,
-            Instant receivedAt, long startNanos) {
+    public MessageContext(
+            MailId mailId,
+            String logId,
+            SessionInfo session,
+            XForward xforward,
+            EmailAddress sender,
+            MailParams params,
+            List<Recipient> recipients,
+            Path tempDir,
+            Path messageFile,
+            long size,
+            Instant receivedAt,
+            long startNanos) {
         this.mailId = Objects.requireNonNull(mailId);
         this.logId = Objects.requireNonNull(logId);
         this.session = Objects.requireNonNull(session);

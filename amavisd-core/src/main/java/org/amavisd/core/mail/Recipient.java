@@ -11,7 +11,9 @@ import org.amavisd.core.smtp.SmtpReply;
 public final class Recipient {
     /** Who settled this recipient's fate. */
     public enum Done {
-        NOT_DONE, BY_FILTER, BY_MTA
+        NOT_DONE,
+        BY_FILTER,
+        BY_MTA
     }
 
     private final EmailAddress address;

@@ -5,8 +5,8 @@ package org.amavisd.core.mail;
  * on which of our ports (chooses the interface policy bank), what it greeted with, and the
  * protocol it speaks: "SMTP" (HELO), "ESMTP" (EHLO) or "LMTP" (LHLO).
  */
-public record SessionInfo(String peerAddress, int peerPort, String localAddress, int localPort, String helo,
-        String protocol) {
+public record SessionInfo(
+        String peerAddress, int peerPort, String localAddress, int localPort, String helo, String protocol) {
     public boolean isLmtp() {
         return "LMTP".equals(protocol);
     }

@@ -56,10 +56,15 @@ public final class ReplyFolding {
         if (rejected == recipients.size()) return reject;
         if (rejected == 0) return accept;
         if (rejectionsReported) {
-            return new SmtpReply(accept.code(), accept.enhanced(), List.of(accept.text() + ", but " + rejected + " REJECT"));
+            return new SmtpReply(
+                    accept.code(), accept.enhanced(), List.of(accept.text() + ", but " + rejected + " REJECT"));
         }
-        return SmtpReply.of(451, "4.5.0", "id=" + logId + " - " + (recipients.size() - rejected)
-                + " recipient(s) accepted but " + rejected + " rejected by the back end, and the rejections could not"
-                + " be reported to the sender: temporary failure");
+        return SmtpReply.of(
+                451,
+                "4.5.0",
+                "id=" + logId + " - " + (recipients.size() - rejected)
+                        + " recipient(s) accepted but " + rejected
+                        + " rejected by the back end, and the rejections could not"
+                        + " be reported to the sender: temporary failure");
     }
 }

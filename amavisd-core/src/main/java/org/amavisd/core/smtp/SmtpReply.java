@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * empty) and one or more text lines. Handlers return these; only the transport writes them.
  */
 public record SmtpReply(int code, String enhanced, List<String> lines) {
-    private static final Pattern PARSE =
-            Pattern.compile("^([2-5]\\d\\d)(?:[ -]|$)[ \\t]*(?:([2-5]\\.\\d{1,3}\\.\\d{1,3})\\b[ \\t]*)?(.*)$", Pattern.DOTALL);
+    private static final Pattern PARSE = Pattern.compile(
+            "^([2-5]\\d\\d)(?:[ -]|$)[ \\t]*(?:([2-5]\\.\\d{1,3}\\.\\d{1,3})\\b[ \\t]*)?(.*)$", Pattern.DOTALL);
 
     public SmtpReply {
         if (code < 200 || code > 599) throw new IllegalArgumentException("bad SMTP code " + code);

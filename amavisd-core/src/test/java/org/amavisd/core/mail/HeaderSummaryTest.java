@@ -14,7 +14,8 @@ class HeaderSummaryTest {
 
     @Test
     void readsFoldedFieldsAndStopsAtTheBody() throws IOException {
-        HeaderSummary h = read("Received: x\r\nMessage-Id:\r\n <abc@example>\r\nSubject: caf\u00e9\r\n\r\nFrom: not a header\r\n");
+        HeaderSummary h = read(
+                "Received: x\r\nMessage-Id:\r\n <abc@example>\r\nSubject: caf\u00e9\r\n\r\nFrom: not a header\r\n");
         assertThat(h.messageId()).isEqualTo("<abc@example>");
         assertThat(h.subject()).isEqualTo("caf\u00e9");
         assertThat(h.from()).isNull();

@@ -22,19 +22,22 @@ class ReplyFoldingTest {
 
     @Test
     void anyTempfailWins() {
-        assertThat(ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 ok"), byMta("450 4.2.0 later")), "1-01").toString())
+        assertThat(ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 ok"), byMta("450 4.2.0 later")), "1-01")
+                        .toString())
                 .isEqualTo("450 4.2.0 later");
     }
 
     @Test
     void allRejectedGivesTheMtasRejectBeforeOurs() {
-        assertThat(ReplyFolding.oneForAll(List.of(byFilter("554 5.7.0 ours"), byMta("550 5.1.1 theirs")), "1-01").toString())
+        assertThat(ReplyFolding.oneForAll(List.of(byFilter("554 5.7.0 ours"), byMta("550 5.1.1 theirs")), "1-01")
+                        .toString())
                 .isEqualTo("550 5.1.1 theirs");
     }
 
     @Test
     void allAcceptedGivesTheFirstAcceptance() {
-        assertThat(ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 a"), byMta("250 2.0.0 b")), "1-01").toString())
+        assertThat(ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 a"), byMta("250 2.0.0 b")), "1-01")
+                        .toString())
                 .isEqualTo("250 2.0.0 a");
     }
 
@@ -47,11 +50,13 @@ class ReplyFoldingTest {
 
     @Test
     void mixedAcceptAndRejectOnceReportedIs250WithTheCountAsAmavisdNewSaysIt() {
-        SmtpReply r = ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 Ok: queued as X"), byMta("550 5.1.1 b"), byMta("554 5.7.1 c")),
-                "1-01", true);
+        SmtpReply r = ReplyFolding.oneForAll(
+                List.of(byMta("250 2.0.0 Ok: queued as X"), byMta("550 5.1.1 b"), byMta("554 5.7.1 c")), "1-01", true);
         assertThat(r.toString()).isEqualTo("250 2.0.0 Ok: queued as X, but 2 REJECT");
-        assertThat(ReplyFolding.oneForAll(List.of(byMta("450 4.2.0 later"), byMta("550 5.1.1 b")), "1-01", true).code())
-                .as("a tempfail still wins").isEqualTo(450);
+        assertThat(ReplyFolding.oneForAll(List.of(byMta("450 4.2.0 later"), byMta("550 5.1.1 b")), "1-01", true)
+                        .code())
+                .as("a tempfail still wins")
+                .isEqualTo(450);
     }
 
     @Test

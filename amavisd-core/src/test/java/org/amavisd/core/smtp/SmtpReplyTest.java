@@ -18,7 +18,8 @@ class SmtpReplyTest {
 
     @Test
     void writesMultilineReplies() {
-        assertThat(new SmtpReply(250, "", List.of("host", "PIPELINING")).wireLines()).containsExactly("250-host", "250 PIPELINING");
+        assertThat(new SmtpReply(250, "", List.of("host", "PIPELINING")).wireLines())
+                .containsExactly("250-host", "250 PIPELINING");
         assertThat(SmtpReply.of(451, "4.5.0", "x").wireLines()).containsExactly("451 4.5.0 x");
     }
 }

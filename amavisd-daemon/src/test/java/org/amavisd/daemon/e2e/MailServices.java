@@ -58,7 +58,8 @@ final class MailServices {
         }
         Path project = projectDir();
         if (!missing.isEmpty()) {
-            String why = "end-to-end test needs " + String.join(", ", missing) + "; scripts/test as root installs what is missing";
+            String why = "end-to-end test needs " + String.join(", ", missing)
+                    + "; scripts/test as root installs what is missing";
             if (mode.equals("required")) fail(why);
             Assumptions.abort(why);
         }
@@ -71,7 +72,9 @@ final class MailServices {
     private static boolean isRoot() {
         try {
             Process p = new ProcessBuilder("id", "-u").start();
-            return new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().equals("0");
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                    .trim()
+                    .equals("0");
         } catch (IOException e) {
             return false;
         }
@@ -81,7 +84,8 @@ final class MailServices {
         String p = System.getProperty("amavisd.projectDir");
         Path dir = p != null ? Path.of(p) : Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("testenv/start-services.sh"))) dir = dir.getParent();
-        if (dir == null) fail("cannot find testenv/start-services.sh above " + Path.of("").toAbsolutePath());
+        if (dir == null)
+            fail("cannot find testenv/start-services.sh above " + Path.of("").toAbsolutePath());
         return dir;
     }
 
@@ -99,7 +103,8 @@ final class MailServices {
     }
 
     private void run(String script) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("bash", projectDir.resolve("testenv").resolve(script).toString(), state.toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash", projectDir.resolve("testenv").resolve(script).toString(), state.toString())
                 .redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -111,7 +116,9 @@ final class MailServices {
 
     /** postqueue -f: deliver what is deferred now rather than at the next queue run. */
     void flushQueue() throws IOException, InterruptedException {
-        new ProcessBuilder("postqueue", "-c", state.resolve("postfix/etc").toString(), "-f").inheritIO().start()
+        new ProcessBuilder("postqueue", "-c", state.resolve("postfix/etc").toString(), "-f")
+                .inheritIO()
+                .start()
                 .waitFor(30, TimeUnit.SECONDS);
     }
 
@@ -137,12 +144,15 @@ final class MailServices {
     /** amavisd.conf for a daemon on the filter ports, relaying to the re-injection port. */
     Path writeAmavisdConf(String extra) throws IOException {
         Path conf = state.resolve("amavisd.conf");
-        Files.writeString(conf, "use strict;\n$MYHOME = '" + state.resolve("amavis") + "';\n"
-                + "$myhostname = 'amavis.e2e.test';\n$inet_socket_bind = '127.0.0.1';\n"
-                + "$inet_socket_port = [" + filterPort + ", " + origFilterPort + "];\n"
-                + "$forward_method = 'smtp:[127.0.0.1]:" + reinjectPort + "';\n$notify_method = $forward_method;\n"
-                + "$max_servers = 2;\n"
-                + "$LOGFILE = '" + amavisdLog() + "';\n" + extra + "1;\n");
+        Files.writeString(
+                conf,
+                "use strict;\n$MYHOME = '" + state.resolve("amavis") + "';\n"
+                        + "$myhostname = 'amavis.e2e.test';\n$inet_socket_bind = '127.0.0.1';\n"
+                        + "$inet_socket_port = [" + filterPort + ", " + origFilterPort + "];\n"
+                        + "$forward_method = 'smtp:[127.0.0.1]:" + reinjectPort
+                        + "';\n$notify_method = $forward_method;\n"
+                        + "$max_servers = 2;\n"
+                        + "$LOGFILE = '" + amavisdLog() + "';\n" + extra + "1;\n");
         return conf;
     }
 
@@ -155,7 +165,8 @@ final class MailServices {
         Path log = amavisdLog();
         if (!Files.exists(log)) return List.of();
         return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                .filter(l -> l.contains("Passed ") || l.contains("Blocked ")).toList();
+                .filter(l -> l.contains("Passed ") || l.contains("Blocked "))
+                .toList();
     }
 
     static Duration deliveryWait() {

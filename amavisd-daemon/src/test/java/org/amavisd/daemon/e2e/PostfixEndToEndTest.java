@@ -56,8 +56,12 @@ class PostfixEndToEndTest {
 
     private static String send(int port, String from, List<String> rcpts, String marker) throws Exception {
         try (ScriptedClient c = new ScriptedClient(port)) {
-            String reply = c.sendMail("EHLO", from, rcpts, "From: <" + from + ">\r\nTo: <" + rcpts.get(0) + ">\r\n"
-                    + "Subject: e2e " + marker + "\r\nMessage-ID: <" + marker + "@client.test>\r\n\r\nbody of " + marker + "\r\n");
+            String reply = c.sendMail(
+                    "EHLO",
+                    from,
+                    rcpts,
+                    "From: <" + from + ">\r\nTo: <" + rcpts.get(0) + ">\r\n" + "Subject: e2e " + marker
+                            + "\r\nMessage-ID: <" + marker + "@client.test>\r\n\r\nbody of " + marker + "\r\n");
             c.command("QUIT");
             return reply;
         }
@@ -67,7 +71,9 @@ class PostfixEndToEndTest {
     private static String logLine(String marker) throws Exception {
         await().atMost(MailServices.deliveryWait())
                 .until(() -> services.amavisdMessageLines().stream().anyMatch(l -> l.contains(marker)));
-        List<String> lines = services.amavisdMessageLines().stream().filter(l -> l.contains("<" + marker + "@client.test>")).toList();
+        List<String> lines = services.amavisdMessageLines().stream()
+                .filter(l -> l.contains("<" + marker + "@client.test>"))
+                .toList();
         assertThat(lines).hasSize(1);
         return lines.get(0);
     }
@@ -82,31 +88,43 @@ class PostfixEndToEndTest {
         String m = marker();
         assertThat(send(services.smtpPort, "alice@example.org", List.of("bob@example.net", "carol@example.com"), m))
                 .startsWith("250");
-        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).size() == 2);
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered(m).size() == 2);
         for (String msg : services.delivered(m)) {
-            assertThat(msg).containsPattern("Received: from mta\\.example\\.test \\(\\[127\\.0\\.0\\.1\\]\\)\r?\n\tby amavis\\.e2e\\.test "
-                    + "\\(amavis, port " + services.filterPort + "\\) with ESMTP\r?\n\tid [A-Za-z0-9_-]{12};");
+            assertThat(msg)
+                    .containsPattern(
+                            "Received: from mta\\.example\\.test \\(\\[127\\.0\\.0\\.1\\]\\)\r?\n\tby amavis\\.e2e\\.test "
+                                    + "\\(amavis, port " + services.filterPort
+                                    + "\\) with ESMTP\r?\n\tid [A-Za-z0-9_-]{12};");
             assertThat(msg).contains("body of " + m);
         }
-        assertThat(services.delivered(m)).anyMatch(s -> s.contains("Delivered-To: bob@example.net"))
+        assertThat(services.delivered(m))
+                .anyMatch(s -> s.contains("Delivered-To: bob@example.net"))
                 .anyMatch(s -> s.contains("Delivered-To: carol@example.com"));
         // Postfix's amavisfeed client was given our reply, quoting the re-injection smtpd's
-        await().atMost(MailServices.deliveryWait()).until(() -> services.maillog().matches(
-                "(?s).*relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + services.filterPort + ".*status=sent \\(250 2\\.0\\.0 from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:"
-                        + services.reinjectPort + "\\): 250 2\\.0\\.0 Ok: queued as [0-9A-F]+\\).*"));
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.maillog()
+                        .matches("(?s).*relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + services.filterPort
+                                + ".*status=sent \\(250 2\\.0\\.0 from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:"
+                                + services.reinjectPort + "\\): 250 2\\.0\\.0 Ok: queued as [0-9A-F]+\\).*"));
     }
 
     @Test
     @Order(2)
     void submissionPathGoesThroughTheSecondPort() throws Exception {
         String m = marker();
-        assertThat(send(services.submitPort, "user@example.test", List.of("friend@example.net"), m)).startsWith("250");
-        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).size() == 1);
+        assertThat(send(services.submitPort, "user@example.test", List.of("friend@example.net"), m))
+                .startsWith("250");
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered(m).size() == 1);
         assertThat(services.delivered(m).get(0)).contains("(amavis, port " + services.origFilterPort + ")");
         // the ORIG bank was loaded for the submission port: originating, to a local recipient
-        assertThat(logLine(m)).containsPattern("\\(\\d+-\\d+\\) Passed CLEAN \\{RelayedInternal\\}, ORIG LOCAL \\[127\\.0\\.0\\.1\\]:\\d+ "
-                        + "<user@example\\.test> -> <friend@example\\.net>, Queue-ID: [0-9A-F]+, Message-ID: <" + m
-                        + "@client\\.test>, mail_id: [A-Za-z0-9_-]{12}, Hits: -, size: \\d+, queued_as: [0-9A-F]+, \\d+ ms");
+        assertThat(logLine(m))
+                .containsPattern(
+                        "\\(\\d+-\\d+\\) Passed CLEAN \\{RelayedInternal\\}, ORIG LOCAL \\[127\\.0\\.0\\.1\\]:\\d+ "
+                                + "<user@example\\.test> -> <friend@example\\.net>, Queue-ID: [0-9A-F]+, Message-ID: <"
+                                + m
+                                + "@client\\.test>, mail_id: [A-Za-z0-9_-]{12}, Hits: -, size: \\d+, queued_as: [0-9A-F]+, \\d+ ms");
     }
 
     @Test
@@ -115,29 +133,40 @@ class PostfixEndToEndTest {
         String m = marker();
         assertThat(send(services.smtpPort, "stranger@example.org", List.of("bob@example.net", "out@elsewhere.test"), m))
                 .startsWith("250");
-        assertThat(logLine(m)).contains("Passed CLEAN {RelayedInbound,RelayedOpenRelay}, [127.0.0.1]:")
-                .doesNotContain("LOCAL").doesNotContain("MYNETS");
+        assertThat(logLine(m))
+                .contains("Passed CLEAN {RelayedInbound,RelayedOpenRelay}, [127.0.0.1]:")
+                .doesNotContain("LOCAL")
+                .doesNotContain("MYNETS");
     }
 
     @Test
     @Order(3)
     void recipientRejectedByTheBackEndIsBouncedByTheFrontMta() throws Exception {
         String m = marker();
-        assertThat(send(services.smtpPort, "sender@example.org", List.of("nobody@reject.example.test"), m)).startsWith("250");
+        assertThat(send(services.smtpPort, "sender@example.org", List.of("nobody@reject.example.test"), m))
+                .startsWith("250");
         // the front Postfix got our 5xx for it and returns the mail to its sender
-        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).stream()
-                .anyMatch(s -> s.contains("Delivered-To: sender@example.org") && s.contains("MAILER-DAEMON")));
-        assertThat(services.maillog()).containsPattern("to=<nobody@reject\\.example\\.test>.*status=bounced \\(host 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\] said: "
-                + "5\\d\\d 5\\.\\d\\.\\d from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:" + services.reinjectPort + "\\)");
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered(m).stream()
+                        .anyMatch(s -> s.contains("Delivered-To: sender@example.org") && s.contains("MAILER-DAEMON")));
+        assertThat(services.maillog())
+                .containsPattern(
+                        "to=<nobody@reject\\.example\\.test>.*status=bounced \\(host 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\] said: "
+                                + "5\\d\\d 5\\.\\d\\.\\d from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:" + services.reinjectPort
+                                + "\\)");
     }
 
     @Test
     @Order(4)
     void backEndTempfailKeepsTheMailInTheFrontQueue() throws Exception {
         String m = marker();
-        assertThat(send(services.smtpPort, "sender@example.org", List.of("later@tempfail.example.test"), m)).startsWith("250");
-        await().atMost(MailServices.deliveryWait()).until(() -> services.maillog().matches(
-                "(?s).*to=<later@tempfail\\.example\\.test>.*status=deferred \\(host 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\] said: 4\\d\\d 4\\.\\d\\.\\d from MTA.*"));
+        assertThat(send(services.smtpPort, "sender@example.org", List.of("later@tempfail.example.test"), m))
+                .startsWith("250");
+        await().atMost(MailServices.deliveryWait())
+                .until(
+                        () -> services.maillog()
+                                .matches(
+                                        "(?s).*to=<later@tempfail\\.example\\.test>.*status=deferred \\(host 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\] said: 4\\d\\d 4\\.\\d\\.\\d from MTA.*"));
         assertThat(services.delivered(m)).isEmpty();
     }
 
@@ -145,21 +174,35 @@ class PostfixEndToEndTest {
     @Order(5)
     void someRecipientsRejectedUnderSmtpAreReportedToTheSenderAndTheRestDelivered() throws Exception {
         String m = marker();
-        assertThat(send(services.smtpPort, "sender@example.org", List.of("erin@example.net", "nobody@reject.example.test"), m))
+        assertThat(send(
+                        services.smtpPort,
+                        "sender@example.org",
+                        List.of("erin@example.net", "nobody@reject.example.test"),
+                        m))
                 .startsWith("250");
-        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).stream()
-                .anyMatch(s -> s.contains("Delivered-To: erin@example.net") && s.contains("body of " + m)));
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered(m).stream()
+                        .anyMatch(s -> s.contains("Delivered-To: erin@example.net") && s.contains("body of " + m)));
         // amavisd's own delivery status report, through $notify_method, into the sender's mailbox
-        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).stream()
-                .anyMatch(s -> s.contains("Delivered-To: sender@example.org") && s.contains("report-type=delivery-status")));
-        String report = services.delivered(m).stream().filter(s -> s.contains("Delivered-To: sender@example.org")).findFirst()
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered(m).stream()
+                        .anyMatch(s -> s.contains("Delivered-To: sender@example.org")
+                                && s.contains("report-type=delivery-status")));
+        String report = services.delivered(m).stream()
+                .filter(s -> s.contains("Delivered-To: sender@example.org"))
+                .findFirst()
                 .orElseThrow();
-        assertThat(report).contains("Return-Path: <>").contains("Reporting-MTA: dns; amavis.e2e.test")
-                .contains("Final-Recipient: rfc822; nobody@reject.example.test").contains("Action: failed")
-                .containsPattern("Diagnostic-Code: smtp; 5\\d\\d 5\\.\\d\\.\\d from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:" + services.reinjectPort);
+        assertThat(report)
+                .contains("Return-Path: <>")
+                .contains("Reporting-MTA: dns; amavis.e2e.test")
+                .contains("Final-Recipient: rfc822; nobody@reject.example.test")
+                .contains("Action: failed")
+                .containsPattern("Diagnostic-Code: smtp; 5\\d\\d 5\\.\\d\\.\\d from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:"
+                        + services.reinjectPort);
         // the front Postfix was told 250 for both: the rejection is amavisd's to report, once
-        assertThat(services.maillog()).containsPattern("to=<nobody@reject\\.example\\.test>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:"
-                + services.filterPort + ".*status=sent \\(250 .*, but 1 REJECT\\)");
+        assertThat(services.maillog())
+                .containsPattern("to=<nobody@reject\\.example\\.test>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:"
+                        + services.filterPort + ".*status=sent \\(250 .*, but 1 REJECT\\)");
     }
 
     @Test
@@ -168,12 +211,16 @@ class PostfixEndToEndTest {
         daemon.stop();
         daemon = null;
         String m = marker();
-        assertThat(send(services.smtpPort, "alice@example.org", List.of("dave@example.net"), m)).startsWith("250");
-        await().atMost(MailServices.deliveryWait()).until(() -> services.maillog().matches(
-                "(?s).*connect to 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + services.filterPort + ": Connection refused.*"));
+        assertThat(send(services.smtpPort, "alice@example.org", List.of("dave@example.net"), m))
+                .startsWith("250");
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.maillog()
+                        .matches("(?s).*connect to 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + services.filterPort
+                                + ": Connection refused.*"));
         assertThat(services.delivered(m)).isEmpty();
         daemon = startDaemon();
         services.flushQueue();
-        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered(m).size() == 1);
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered(m).size() == 1);
     }
 }

@@ -35,20 +35,31 @@ class PostfixLmtpEndToEndTest {
     @Test
     void mixedRecipientsGetTheirOwnResults() throws Exception {
         try (ScriptedClient c = new ScriptedClient(services.smtpPort)) {
-            assertThat(c.sendMail("EHLO", "sender@example.org", List.of("frank@example.net", "nobody@reject.example.test"),
-                    "Subject: lmtp mix\r\nMessage-ID: <lmtpmix@client.test>\r\n\r\nhello\r\n")).startsWith("250");
+            assertThat(c.sendMail(
+                            "EHLO",
+                            "sender@example.org",
+                            List.of("frank@example.net", "nobody@reject.example.test"),
+                            "Subject: lmtp mix\r\nMessage-ID: <lmtpmix@client.test>\r\n\r\nhello\r\n"))
+                    .startsWith("250");
         }
-        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered("lmtpmix@client.test").stream()
-                .anyMatch(s -> s.contains("Delivered-To: frank@example.net")));
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered("lmtpmix@client.test").stream()
+                        .anyMatch(s -> s.contains("Delivered-To: frank@example.net")));
         // the rejected recipient comes back to the sender as a bounce from the front Postfix
-        await().atMost(MailServices.deliveryWait()).until(() -> services.delivered("lmtpmix@client.test").stream()
-                .anyMatch(s -> s.contains("Delivered-To: sender@example.org") && s.contains("MAILER-DAEMON")));
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered("lmtpmix@client.test").stream()
+                        .anyMatch(s -> s.contains("Delivered-To: sender@example.org") && s.contains("MAILER-DAEMON")));
         String log = services.maillog();
-        assertThat(log).containsPattern("to=<frank@example\\.net>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + services.filterPort
-                + ".*status=sent \\(250 2\\.0\\.0 from MTA");
-        assertThat(log).containsPattern("to=<nobody@reject\\.example\\.test>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + services.filterPort
-                + ".*status=bounced .*5\\d\\d 5\\.\\d\\.\\d from MTA");
-        assertThat(services.delivered("lmtpmix@client.test").stream().filter(s -> s.contains("Delivered-To: frank@example.net")).findFirst().orElseThrow())
+        assertThat(log)
+                .containsPattern("to=<frank@example\\.net>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:"
+                        + services.filterPort + ".*status=sent \\(250 2\\.0\\.0 from MTA");
+        assertThat(log)
+                .containsPattern("to=<nobody@reject\\.example\\.test>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:"
+                        + services.filterPort + ".*status=bounced .*5\\d\\d 5\\.\\d\\.\\d from MTA");
+        assertThat(services.delivered("lmtpmix@client.test").stream()
+                        .filter(s -> s.contains("Delivered-To: frank@example.net"))
+                        .findFirst()
+                        .orElseThrow())
                 .contains("(amavis, port " + services.filterPort + ") with LMTP");
     }
 }

@@ -5,15 +5,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.policy.conf.ConfigException;
 import org.amavisd.policy.conf.PerlValue;
-import java.util.Optional;
 import org.amavisd.policy.lookup.LdapLookups;
 import org.amavisd.policy.lookup.LookupChain;
-import org.amavisd.policy.lookup.SqlLookups;
 import org.amavisd.policy.lookup.LookupKey;
 import org.amavisd.policy.lookup.Maps;
+import org.amavisd.policy.lookup.SqlLookups;
 
 /**
  * Which policy banks a message gets, decided as amavisd-new decides: the bank %interface_policy
@@ -47,7 +47,10 @@ public final class PolicyBanks implements AutoCloseable {
         }
     }
 
-    private PolicyBanks(PolicyBank base, Map<String, PerlValue.HashRef> banks, Map<String, String> interfacePolicy,
+    private PolicyBanks(
+            PolicyBank base,
+            Map<String, PerlValue.HashRef> banks,
+            Map<String, String> interfacePolicy,
             List<String> warnings) {
         this.base = base;
         this.banks = banks;
@@ -64,7 +67,8 @@ public final class PolicyBanks implements AutoCloseable {
                 if (e.getValue() instanceof PerlValue.HashRef bank) {
                     banks.put(e.getKey(), bank);
                 } else if (e.getValue().isDefined()) {
-                    throw new ConfigException(conf.origin("%policy_bank"),
+                    throw new ConfigException(
+                            conf.origin("%policy_bank"),
                             "%policy_bank: bank '" + e.getKey() + "' must be a hash {...}");
                 }
             }
@@ -82,8 +86,11 @@ public final class PolicyBanks implements AutoCloseable {
                         + "', which %policy_bank does not define");
             }
         }
-        PolicyBanks result = new PolicyBanks(PolicyBank.base(conf.values()), Collections.unmodifiableMap(banks),
-                Collections.unmodifiableMap(iface), warnings);
+        PolicyBanks result = new PolicyBanks(
+                PolicyBank.base(conf.values()),
+                Collections.unmodifiableMap(banks),
+                Collections.unmodifiableMap(iface),
+                warnings);
         try {
             result.baseRules = result.clientRules(result.base); // fail at load time, not on the first message
             LookupChain localStatic = result.chain(result.base, "local_domains_maps");
@@ -92,8 +99,9 @@ public final class PolicyBanks implements AutoCloseable {
             result.ldap = LdapLookups.fromConf(conf, localStatic::isTrue);
             result.chains.clear(); // from now on chains include SQL and LDAP
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(conf.origin("@client_ipaddr_policy"), "@client_ipaddr_policy / @mynetworks_maps"
-                    + " / @local_domains_maps: " + e.getMessage());
+            throw new ConfigException(
+                    conf.origin("@client_ipaddr_policy"),
+                    "@client_ipaddr_policy / @mynetworks_maps" + " / @local_domains_maps: " + e.getMessage());
         }
         return result;
     }

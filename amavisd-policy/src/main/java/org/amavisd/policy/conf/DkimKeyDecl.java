@@ -9,8 +9,9 @@ import java.util.Map;
  * {@code domain} is a lowercased string or, as amavisd-new allows, a qr// ({@link PerlValue.RegexValue});
  * {@code options} are the public-key tag pairs given after the file name (t, h, k, s, n, ...).
  */
-public record DkimKeyDecl(PerlValue domain, String selector, String keyFile, Map<String, String> options, Origin origin) {
-  public DkimKeyDecl {
-    options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
-  }
+public record DkimKeyDecl(
+        PerlValue domain, String selector, String keyFile, Map<String, String> options, Origin origin) {
+    public DkimKeyDecl {
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    }
 }

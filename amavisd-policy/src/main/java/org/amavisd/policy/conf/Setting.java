@@ -15,28 +15,28 @@ package org.amavisd.policy.conf;
  * @param mirrors where the default comes from in amavisd-new
  */
 public record Setting(
-    String name,
-    String defaultExpr,
-    boolean afterDefault,
-    boolean mirrored,
-    Shape shape,
-    String description,
-    String mirrors) {
+        String name,
+        String defaultExpr,
+        boolean afterDefault,
+        boolean mirrored,
+        Shape shape,
+        String description,
+        String mirrors) {
 
-  /** Acceptable value shapes, checked on assignment. */
-  public enum Shape {
-    ANY,
-    /** A plain scalar (string or number) or undef, never a reference. */
-    PLAIN,
-    /** A number or undef. */
-    NUMBER,
-    /** A plain scalar or a reference to an array of plain scalars (e.g. $inet_socket_port). */
-    PLAIN_OR_LIST,
-    /** A hash whose values are hash references (e.g. %policy_bank). */
-    HASH_OF_HASHES
-  }
+    /** Acceptable value shapes, checked on assignment. */
+    public enum Shape {
+        ANY,
+        /** A plain scalar (string or number) or undef, never a reference. */
+        PLAIN,
+        /** A number or undef. */
+        NUMBER,
+        /** A plain scalar or a reference to an array of plain scalars (e.g. $inet_socket_port). */
+        PLAIN_OR_LIST,
+        /** A hash whose values are hash references (e.g. %policy_bank). */
+        HASH_OF_HASHES
+    }
 
-  public char sigil() {
-    return name.charAt(0);
-  }
+    public char sigil() {
+        return name.charAt(0);
+    }
 }

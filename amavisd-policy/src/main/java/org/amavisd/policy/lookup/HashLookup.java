@@ -30,7 +30,9 @@ public record HashLookup(String name, Map<String, PerlValue> entries) implements
         for (Map.Entry<String, PerlValue> e : in.entrySet()) {
             String k = e.getKey();
             int at = k.lastIndexOf('@');
-            String nk = at < 0 ? k.toLowerCase(java.util.Locale.ROOT) : k.substring(0, at + 1) + k.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
+            String nk = at < 0
+                    ? k.toLowerCase(java.util.Locale.ROOT)
+                    : k.substring(0, at + 1) + k.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
             out.putIfAbsent(nk, e.getValue());
         }
         return java.util.Collections.unmodifiableMap(out);

@@ -5,13 +5,13 @@ package org.amavisd.policy.lookup;
  * out. Never "no opinion": the caller is expected to tempfail the message.
  */
 public class LdapLookupException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public LdapLookupException(String message) {
-    super(message);
-  }
+    public LdapLookupException(String message) {
+        super(message);
+    }
 
-  public LdapLookupException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public LdapLookupException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -36,7 +36,8 @@ public final class Maps {
         } else if (e instanceof PerlValue.RegexTable t) {
             out.add(new RegexpLookup(name, t));
         } else if (e instanceof PerlValue.RegexValue r) {
-            out.add(new RegexpLookup(name, new PerlValue.RegexTable(List.of(new PerlValue.RegexTable.Entry(r, PerlValue.of(1))))));
+            out.add(new RegexpLookup(
+                    name, new PerlValue.RegexTable(List.of(new PerlValue.RegexTable.Entry(r, PerlValue.of(1))))));
         } else if (e instanceof PerlValue.Str) {
             out.add(new ConstantLookup(e));
         } else if (e.isDefined()) {

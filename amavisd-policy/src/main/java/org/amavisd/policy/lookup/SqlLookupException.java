@@ -6,13 +6,13 @@ package org.amavisd.policy.lookup;
  * the caller is expected to tempfail the message, as amavisd-new does when a lookup dies.
  */
 public class SqlLookupException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public SqlLookupException(String message) {
-    super(message);
-  }
+    public SqlLookupException(String message) {
+        super(message);
+    }
 
-  public SqlLookupException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public SqlLookupException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -99,7 +99,8 @@ public record Cidr(byte[] network, int prefixLength) {
     @Override
     public String toString() {
         try {
-            InetAddress a = network.length == 4 ? Inet4Address.getByAddress(network) : Inet6Address.getByAddress(network);
+            InetAddress a =
+                    network.length == 4 ? Inet4Address.getByAddress(network) : Inet6Address.getByAddress(network);
             String h = a.getHostAddress();
             return (network.length == 4 ? h : "[" + h + "]") + "/" + prefixLength;
         } catch (UnknownHostException e) {

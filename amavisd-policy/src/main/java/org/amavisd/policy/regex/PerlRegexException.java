@@ -6,20 +6,20 @@ package org.amavisd.policy.regex;
  * source where the problem starts (-1 when unknown); {@link #construct()} names the construct.
  */
 public final class PerlRegexException extends Exception {
-  private final int index;
-  private final String construct;
+    private final int index;
+    private final String construct;
 
-  public PerlRegexException(String construct, String detail, int index) {
-    super(detail);
-    this.construct = construct;
-    this.index = index;
-  }
+    public PerlRegexException(String construct, String detail, int index) {
+        super(detail);
+        this.construct = construct;
+        this.index = index;
+    }
 
-  public int index() {
-    return index;
-  }
+    public int index() {
+        return index;
+    }
 
-  public String construct() {
-    return construct;
-  }
+    public String construct() {
+        return construct;
+    }
 }

@@ -39,13 +39,16 @@ class PolicyBanksTest {
 
     @Test
     void mynetworksGivesMynetsWhichImpliesOriginating() throws Exception {
-        PolicyBanks b = banks("@mynetworks = qw(!10.9.9.9 10.0.0.0/8 [2001:db8::]/32);\n$policy_bank{'MYNETS'} = {};\n");
+        PolicyBanks b =
+                banks("@mynetworks = qw(!10.9.9.9 10.0.0.0/8 [2001:db8::]/32);\n$policy_bank{'MYNETS'} = {};\n");
         assertThat(b.forClient(b.base(), "10.1.2.3", warnings).path()).isEqualTo("MYNETS");
         assertThat(b.forClient(b.base(), "10.1.2.3", warnings).originating()).isTrue();
         assertThat(b.forClient(b.base(), "10.9.9.9", warnings).names()).isEmpty();
         assertThat(b.forClient(b.base(), "2001:db8::7", warnings).path()).isEqualTo("MYNETS");
         assertThat(b.forClient(b.base(), "192.0.2.1", warnings).originating()).isFalse();
-        assertThat(b.forClient(b.base(), null, warnings).names()).as("unknown client is 0.0.0.0").isEmpty();
+        assertThat(b.forClient(b.base(), null, warnings).names())
+                .as("unknown client is 0.0.0.0")
+                .isEmpty();
     }
 
     @Test
@@ -66,7 +69,8 @@ class PolicyBanksTest {
         PolicyBank lan = b.forClient(b.base(), "192.168.1.20", warnings);
         assertThat(lan.names()).containsExactly("LAN", "TRUSTED");
         assertThat(lan.originating()).isTrue();
-        assertThat(Maps.chain("bypass", lan.get("bypass_spam_checks_maps").orElseThrow()).isTrue(LookupKey.of("a@b")))
+        assertThat(Maps.chain("bypass", lan.get("bypass_spam_checks_maps").orElseThrow())
+                        .isTrue(LookupKey.of("a@b")))
                 .isTrue();
         PolicyBank loop = b.forClient(b.base(), "127.0.0.1", warnings);
         assertThat(loop.path()).isEqualTo("MYNETS");
@@ -84,11 +88,13 @@ class PolicyBanksTest {
                 """);
         PolicyBank orig = b.forClient(b.forPort(10026, warnings), "127.0.0.1", warnings);
         assertThat(orig.path()).isEqualTo("ORIG/MYNETS");
-        PerlValue.HashRef merged = (PerlValue.HashRef) orig.get("final_destiny_maps_by_ccat").orElseThrow();
+        PerlValue.HashRef merged =
+                (PerlValue.HashRef) orig.get("final_destiny_maps_by_ccat").orElseThrow();
         assertThat(merged.entries()).containsOnlyKeys("x", "y", "z");
         assertThat(merged.entries().get("y")).isEqualTo(PerlValue.of(20));
         PolicyBank strict = b.load(orig, "STRICT", warnings);
-        assertThat(((PerlValue.HashRef) strict.get("final_destiny_maps_by_ccat").orElseThrow()).entries()).containsOnlyKeys("q");
+        assertThat(((PerlValue.HashRef) strict.get("final_destiny_maps_by_ccat").orElseThrow()).entries())
+                .containsOnlyKeys("q");
         assertThat(warnings).containsExactly("policy bank STRICT: unknown field 'bogus_field'");
         assertThat(b.load(orig, "NOSUCH", warnings)).isSameAs(orig);
     }
@@ -97,12 +103,14 @@ class PolicyBanksTest {
     void aBadTableIsAConfigErrorAtLoadTime() {
         assertThatThrownBy(() -> banks("@mynetworks = qw(10.0.0.0/8 not-a-network);\n"))
                 .hasMessageContaining("not an IP address or network: 'not-a-network'");
-        assertThatThrownBy(() -> banks("@client_ipaddr_policy = ( [qw(10.0.0.0/8)] );\n")).hasMessageContaining("pairs");
+        assertThatThrownBy(() -> banks("@client_ipaddr_policy = ( [qw(10.0.0.0/8)] );\n"))
+                .hasMessageContaining("pairs");
     }
 
     @Test
     void interfacePolicyNamingAMissingBankIsReported() throws Exception {
         assertThat(banks("$interface_policy{'10026'} = 'ORIG';\n").warnings())
-                .containsExactly("%interface_policy: port 10026 names policy bank 'ORIG', which %policy_bank does not define");
+                .containsExactly(
+                        "%interface_policy: port 10026 names policy bank 'ORIG', which %policy_bank does not define");
     }
 }

@@ -14,18 +14,18 @@ import org.junit.jupiter.api.Test;
  * exception or a hang: users will feed us half-edited files.
  */
 class RobustnessTest {
-  // mangled text can put anything between backticks: never run it
-  @org.junit.jupiter.api.BeforeAll
-  static void noCommands() {
-    System.setProperty("amavisd.conf.noCommands", "true");
-  }
+    // mangled text can put anything between backticks: never run it
+    @org.junit.jupiter.api.BeforeAll
+    static void noCommands() {
+        System.setProperty("amavisd.conf.noCommands", "true");
+    }
 
-  @org.junit.jupiter.api.AfterAll
-  static void commandsAgain() {
-    System.clearProperty("amavisd.conf.noCommands");
-  }
+    @org.junit.jupiter.api.AfterAll
+    static void commandsAgain() {
+        System.clearProperty("amavisd.conf.noCommands");
+    }
 
-  private static final String SAMPLE = """
+    private static final String SAMPLE = """
       use strict;
       $MYHOME = '/var/amavis'; $mydomain = "example.com";
       @inet_acl = qw(127.0.0.1 [::1]);
@@ -41,41 +41,43 @@ class RobustnessTest {
       1;
       """;
 
-  private static final String PUNCTUATION = "\"'`{}[]()$@%&\\<>#=\n;,.-~qx";
+    private static final String PUNCTUATION = "\"'`{}[]()$@%&\\<>#=\n;,.-~qx";
 
-  @Test
-  void truncatedAndSplicedInputFailsCleanly() throws Exception {
-    List<String> corpus = new ArrayList<>(List.of(SAMPLE));
-    Path confD = Path.of("/etc/amavis/conf.d/15-av_scanners");
-    if (Files.isRegularFile(confD)) {
-      corpus.add(Files.readString(confD));
-    }
-    Random random = new Random(42);
-    int ok = 0;
-    int rejected = 0;
-    for (String text : corpus) {
-      for (int n = 0; n < 500; n++) {
-        int a = random.nextInt(text.length());
-        int b = Math.min(text.length(), a + random.nextInt(200));
-        String variant = switch (n % 4) {
-          case 0 -> text.substring(0, a);
-          case 1 -> text.substring(0, a) + text.substring(b);
-          case 2 -> text.substring(0, a) + PUNCTUATION.charAt(random.nextInt(PUNCTUATION.length()))
-              + text.substring(a);
-          default -> text.substring(a, b) + text.substring(0, a);
-        };
-        try {
-          AmavisConf.parse(variant, "fuzz");
-          ok++;
-        } catch (ConfigException e) {
-          assertThat(e.getMessage()).startsWith("fuzz:");
-          rejected++;
-        } catch (RuntimeException e) {
-          throw new AssertionError("crash on input:\n" + variant, e);
+    @Test
+    void truncatedAndSplicedInputFailsCleanly() throws Exception {
+        List<String> corpus = new ArrayList<>(List.of(SAMPLE));
+        Path confD = Path.of("/etc/amavis/conf.d/15-av_scanners");
+        if (Files.isRegularFile(confD)) {
+            corpus.add(Files.readString(confD));
         }
-      }
+        Random random = new Random(42);
+        int ok = 0;
+        int rejected = 0;
+        for (String text : corpus) {
+            for (int n = 0; n < 500; n++) {
+                int a = random.nextInt(text.length());
+                int b = Math.min(text.length(), a + random.nextInt(200));
+                String variant = switch (n % 4) {
+                    case 0 -> text.substring(0, a);
+                    case 1 -> text.substring(0, a) + text.substring(b);
+                    case 2 ->
+                        text.substring(0, a)
+                                + PUNCTUATION.charAt(random.nextInt(PUNCTUATION.length()))
+                                + text.substring(a);
+                    default -> text.substring(a, b) + text.substring(0, a);
+                };
+                try {
+                    AmavisConf.parse(variant, "fuzz");
+                    ok++;
+                } catch (ConfigException e) {
+                    assertThat(e.getMessage()).startsWith("fuzz:");
+                    rejected++;
+                } catch (RuntimeException e) {
+                    throw new AssertionError("crash on input:\n" + variant, e);
+                }
+            }
+        }
+        assertThat(ok).isPositive();
+        assertThat(rejected).isPositive();
     }
-    assertThat(ok).isPositive();
-    assertThat(rejected).isPositive();
-  }
 }

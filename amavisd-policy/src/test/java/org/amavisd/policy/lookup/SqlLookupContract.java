@@ -100,43 +100,64 @@ abstract class SqlLookupContract {
     }
 
     String field(String column, SqlFieldType type, String addr) {
-        return sql.field(column, type).lookup(key(addr)).map(PerlValue::asString).orElse(null);
+        return sql.field(column, type)
+                .lookup(key(addr))
+                .map(PerlValue::asString)
+                .orElse(null);
     }
 
     @Test
     void mostSpecificNonNullRowAnswers() {
-        assertThat(field("spam_lover", SqlFieldType.BOOLEAN, "Joe+list@Example.COM")).as("Y of joe+list@").isEqualTo("1");
-        assertThat(field("virus_lover", SqlFieldType.BOOLEAN, "joe+list@example.com")).as("NULL, then N of joe@")
+        assertThat(field("spam_lover", SqlFieldType.BOOLEAN, "Joe+list@Example.COM"))
+                .as("Y of joe+list@")
+                .isEqualTo("1");
+        assertThat(field("virus_lover", SqlFieldType.BOOLEAN, "joe+list@example.com"))
+                .as("NULL, then N of joe@")
                 .isEqualTo("0");
-        assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "joe+list@example.com")).isEqualTo("6.31");
-        assertThat(field("spam_kill_level", SqlFieldType.NUMERIC, "joe@example.com")).isEqualTo("9");
-        assertThat(field("spam_subject_tag2", SqlFieldType.STRING, "joe@example.com")).as("from @example.com")
+        assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "joe+list@example.com"))
+                .isEqualTo("6.31");
+        assertThat(field("spam_kill_level", SqlFieldType.NUMERIC, "joe@example.com"))
+                .isEqualTo("9");
+        assertThat(field("spam_subject_tag2", SqlFieldType.STRING, "joe@example.com"))
+                .as("from @example.com")
                 .isEqualTo("***SPAM*** ");
-        assertThat(field("bypass_virus_checks", SqlFieldType.BOOLEAN, "joe@example.com")).as("'f ' is false")
+        assertThat(field("bypass_virus_checks", SqlFieldType.BOOLEAN, "joe@example.com"))
+                .as("'f ' is false")
                 .isEqualTo("0");
     }
 
     @Test
     void subdomainsAndCatchall() {
-        assertThat(field("spam_kill_level", SqlFieldType.NUMERIC, "a@mx.example.org")).as("@.example.org, 7.0 is 7")
+        assertThat(field("spam_kill_level", SqlFieldType.NUMERIC, "a@mx.example.org"))
+                .as("@.example.org, 7.0 is 7")
                 .isEqualTo("7");
-        assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "x@nowhere.test")).as("@. catch-all").isEqualTo("8");
-        assertThat(field("bypass_spam_checks", SqlFieldType.BOOLEAN, "x@nowhere.test")).isEqualTo("0");
-        assertThat(field("message_size_limit", SqlFieldType.NUMERIC, "x@nowhere.test")).isEqualTo("10485760");
-        assertThat(field("spam_lover", SqlFieldType.BOOLEAN, "x@nowhere.test")).as("NULL everywhere: no opinion").isNull();
-        assertThat(field("no_such_column", SqlFieldType.STRING, "x@nowhere.test")).isNull();
+        assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "x@nowhere.test"))
+                .as("@. catch-all")
+                .isEqualTo("8");
+        assertThat(field("bypass_spam_checks", SqlFieldType.BOOLEAN, "x@nowhere.test"))
+                .isEqualTo("0");
+        assertThat(field("message_size_limit", SqlFieldType.NUMERIC, "x@nowhere.test"))
+                .isEqualTo("10485760");
+        assertThat(field("spam_lover", SqlFieldType.BOOLEAN, "x@nowhere.test"))
+                .as("NULL everywhere: no opinion")
+                .isNull();
+        assertThat(field("no_such_column", SqlFieldType.STRING, "x@nowhere.test"))
+                .isNull();
     }
 
     @Test
     void policyIdWithoutPolicyRowStillMatches() {
-        assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "ghost@example.com")).as("LEFT JOIN: NULLs, then @example.com")
+        assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "ghost@example.com"))
+                .as("LEFT JOIN: NULLs, then @example.com")
                 .isEqualTo("5");
     }
 
     @Test
     void bareMailboxKeysOnlyForLocalRecipients() {
-        assertThat(field("spam_lover", SqlFieldType.BOOLEAN, "postmaster@example.com")).isEqualTo("1");
-        assertThat(field("spam_lover", SqlFieldType.BOOLEAN, "postmaster@elsewhere.test")).isNull();
+        assertThat(field("spam_lover", SqlFieldType.BOOLEAN, "postmaster@example.com"))
+                .isEqualTo("1");
+        assertThat(field("spam_lover", SqlFieldType.BOOLEAN, "postmaster@elsewhere.test"))
+                .isNull();
     }
 
     @Test
@@ -144,20 +165,27 @@ abstract class SqlLookupContract {
         SqlLookup local = sql.impliedFor("@local_domains_maps").orElseThrow();
         assertThat(local.type()).isEqualTo(SqlFieldType.BOOLEAN_ABSENT_TRUE);
         assertThat(local.lookup(key("joe@example.com"))).contains(PerlValue.of(1));
-        assertThat(local.lookup(key("x@nowhere.test"))).as("@. alone says nothing").isEmpty();
+        assertThat(local.lookup(key("x@nowhere.test")))
+                .as("@. alone says nothing")
+                .isEmpty();
     }
 
     @Test
     void oneQueryPerRecipientPerMessage() throws Exception {
-        assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "joe@example.com")).isEqualTo("6.31");
+        assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "joe@example.com"))
+                .isEqualTo("6.31");
         try (Connection c = DriverManager.getConnection(dsn.jdbcUrl(), dsn.user(), dsn.password());
                 Statement st = c.createStatement()) {
             st.execute("UPDATE policy SET spam_tag2_level = 4.5 WHERE id = 1");
             try {
-                assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "joe@example.com")).as("cached").isEqualTo("6.31");
-                assertThat(field("spam_kill_level", SqlFieldType.NUMERIC, "joe@example.com")).isEqualTo("9");
+                assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "joe@example.com"))
+                        .as("cached")
+                        .isEqualTo("6.31");
+                assertThat(field("spam_kill_level", SqlFieldType.NUMERIC, "joe@example.com"))
+                        .isEqualTo("9");
                 sql.clearCache();
-                assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "joe@example.com")).as("next message")
+                assertThat(field("spam_tag2_level", SqlFieldType.NUMERIC, "joe@example.com"))
+                        .as("next message")
                         .isEqualTo("4.5");
             } finally {
                 st.execute("UPDATE policy SET spam_tag2_level = 6.31 WHERE id = 1");
@@ -171,26 +199,36 @@ abstract class SqlLookupContract {
         LookupChain withSql = sql.prepend(chain);
         assertThat(withSql.maps()).hasSize(2);
         assertThat(withSql.maps().get(0).describe()).contains("spam_lover");
-        assertThat(withSql.isTrue(key("joe@example.com"))).as("N in SQL beats the constant").isFalse();
-        assertThat(withSql.isTrue(key("x@nowhere.test"))).as("NULL: the constant decides").isTrue();
-        assertThat(sql.prepend(new LookupChain("@mynetworks_maps", List.of())).maps()).isEmpty();
+        assertThat(withSql.isTrue(key("joe@example.com")))
+                .as("N in SQL beats the constant")
+                .isFalse();
+        assertThat(withSql.isTrue(key("x@nowhere.test")))
+                .as("NULL: the constant decides")
+                .isTrue();
+        assertThat(sql.prepend(new LookupChain("@mynetworks_maps", List.of())).maps())
+                .isEmpty();
     }
 
     @Test
     void whiteBlackList() {
         SqlWbList wb = sql.wbList();
         assertThat(wb.userIds(key("joe@example.com"))).containsExactly("2", "4", "6");
-        assertThat(wb.check(key("joe@example.com"), key("friend@remote.test")).kind()).isEqualTo(SqlWbList.Kind.WHITELISTED);
-        assertThat(wb.check(key("joe@example.com"), key("any@spam.test")).kind()).isEqualTo(SqlWbList.Kind.BLACKLISTED);
+        assertThat(wb.check(key("joe@example.com"), key("friend@remote.test")).kind())
+                .isEqualTo(SqlWbList.Kind.WHITELISTED);
+        assertThat(wb.check(key("joe@example.com"), key("any@spam.test")).kind())
+                .isEqualTo(SqlWbList.Kind.BLACKLISTED);
         assertThat(wb.wb(key("joe@example.com"), key("any@spam.test"))).contains("B");
-        assertThat(wb.check(key("joe@example.com"), key("boss@spam.test")).kind()).as("the more specific sender wins")
+        assertThat(wb.check(key("joe@example.com"), key("boss@spam.test")).kind())
+                .as("the more specific sender wins")
                 .isEqualTo(SqlWbList.Kind.WHITELISTED);
         SqlWbList.Verdict soft = wb.check(key("joe@example.com"), key("x@soft.test"));
         assertThat(soft.kind()).isEqualTo(SqlWbList.Kind.NOT_LISTED);
         assertThat(soft.scoreBoost()).isEqualTo(-0.5);
-        assertThat(wb.check(key("joe@example.com"), key("someone@else.test")).kind()).as("' ' for @.: neutral")
+        assertThat(wb.check(key("joe@example.com"), key("someone@else.test")).kind())
+                .as("' ' for @.: neutral")
                 .isEqualTo(SqlWbList.Kind.NEUTRAL);
-        assertThat(wb.check(key("x@nowhere.test"), key("friend@remote.test")).kind()).as("only rid 6 applies")
+        assertThat(wb.check(key("x@nowhere.test"), key("friend@remote.test")).kind())
+                .as("only rid 6 applies")
                 .isEqualTo(SqlWbList.Kind.NEUTRAL);
     }
 }

@@ -37,27 +37,51 @@ class SqlLookupH2Test extends SqlLookupContract {
                 .isEqualTo("jdbc:h2:file:/var/amavis/db/lookups");
         assertThat(new SqlDsn("jdbc:h2:mem:x", null, null).jdbcUrl()).isEqualTo("jdbc:h2:mem:x");
         assertThatThrownBy(() -> new SqlDsn("DBI:mysql:database=mail;host=127.0.0.1", "u", "p").jdbcUrl())
-                .isInstanceOf(SqlLookupException.class).hasMessageContaining("no MySQL");
-        assertThatThrownBy(() -> new SqlDsn("DBI:Oracle:x", null, null).jdbcUrl()).isInstanceOf(SqlLookupException.class);
-        assertThat(new SqlDsn("DBI:Pg:database=m", "amavis", "secret").toString()).doesNotContain("secret");
+                .isInstanceOf(SqlLookupException.class)
+                .hasMessageContaining("no MySQL");
+        assertThatThrownBy(() -> new SqlDsn("DBI:Oracle:x", null, null).jdbcUrl())
+                .isInstanceOf(SqlLookupException.class);
+        assertThat(new SqlDsn("DBI:Pg:database=m", "amavis", "secret").toString())
+                .doesNotContain("secret");
     }
 
     @Test
     void queryKeysAsAmavisdNewMakesThem() {
         LookupKey k = key("User+Foo@Sub.Example.COM.");
-        assertThat(SqlQueryKeys.of(k, false, true, false).keys()).containsExactly("User+Foo@Sub.Example.COM.",
-                "user+foo@sub.example.com", "user@sub.example.com", "user+foo", "user", "@sub.example.com",
-                "@.sub.example.com", "@.example.com", "@.com", "@.");
+        assertThat(SqlQueryKeys.of(k, false, true, false).keys())
+                .containsExactly(
+                        "User+Foo@Sub.Example.COM.",
+                        "user+foo@sub.example.com",
+                        "user@sub.example.com",
+                        "user+foo",
+                        "user",
+                        "@sub.example.com",
+                        "@.sub.example.com",
+                        "@.example.com",
+                        "@.com",
+                        "@.");
         assertThat(SqlQueryKeys.of(k, false, false, false).keys()).doesNotContain("user", "user+foo");
-        assertThat(SqlQueryKeys.of(k, true, true, false).keys()).containsExactly("User+Foo@Sub.Example.COM.",
-                "user+foo@sub.example.com", "user@sub.example.com", "user+foo@", "user@", "sub.example.com",
-                ".sub.example.com", ".example.com", ".com", ".");
+        assertThat(SqlQueryKeys.of(k, true, true, false).keys())
+                .containsExactly(
+                        "User+Foo@Sub.Example.COM.",
+                        "user+foo@sub.example.com",
+                        "user@sub.example.com",
+                        "user+foo@",
+                        "user@",
+                        "sub.example.com",
+                        ".sub.example.com",
+                        ".example.com",
+                        ".com",
+                        ".");
         assertThat(SqlQueryKeys.of(key(""), false, false, false).keys()).containsExactly("", "@", "@.");
         assertThat(SqlQueryKeys.of(key(""), true, false, false).keys()).containsExactly("", "@", ".");
         assertThat(SqlQueryKeys.of(key("a@[192.0.2.1]"), false, false, false).keys())
                 .containsExactly("a@[192.0.2.1]", "@[192.0.2.1]", "@.");
-        assertThat(SqlQueryKeys.of(key("j\u00f6rg@b\u00fccher.example"), false, false, false).keys().get(1))
-                .as("8-bit replaced, domain in IDNA form").isEqualTo("j?rg@xn--bcher-kva.example");
+        assertThat(SqlQueryKeys.of(key("j\u00f6rg@b\u00fccher.example"), false, false, false)
+                        .keys()
+                        .get(1))
+                .as("8-bit replaced, domain in IDNA form")
+                .isEqualTo("j?rg@xn--bcher-kva.example");
         SqlQueryKeys parts = SqlQueryKeys.of(key("Joe+Tag@Example.com"), false, false, false);
         assertThat(List.of(parts.address(), parts.fullLocalPart(), parts.user(), parts.extension(), parts.domain()))
                 .containsExactly("Joe+Tag@Example.com", "Joe+Tag", "joe", "+tag", "example.com");
@@ -66,12 +90,27 @@ class SqlLookupH2Test extends SqlLookupContract {
     @Test
     void placeholdersExpand() {
         SqlQueryKeys keys = SqlQueryKeys.of(key("a+b@x.test"), false, false, false);
-        SqlSelect.Statement st = SqlSelect.expand("SELECT wb FROM t WHERE rid=? AND (email IN (%k) OR d=%d OR u=%u"
-                + " OR e=%e OR l=%l OR a=%a) AND z=?", keys, List.of("42"), false);
-        assertThat(st.sql()).isEqualTo("SELECT wb FROM t WHERE rid=? AND (email IN (?,?,?,?,?,?) OR d=? OR u=?"
-                + " OR e=? OR l=? OR a=?) AND z=?");
-        assertThat(st.parameters()).containsExactly("42", "a+b@x.test", "a@x.test", "@x.test", "@.x.test",
-                "@.test", "@.", "x.test", "a", "+b", "a+b", "a+b@x.test", "");
+        SqlSelect.Statement st = SqlSelect.expand(
+                "SELECT wb FROM t WHERE rid=? AND (email IN (%k) OR d=%d OR u=%u" + " OR e=%e OR l=%l OR a=%a) AND z=?",
+                keys, List.of("42"), false);
+        assertThat(st.sql())
+                .isEqualTo("SELECT wb FROM t WHERE rid=? AND (email IN (?,?,?,?,?,?) OR d=? OR u=?"
+                        + " OR e=? OR l=? OR a=?) AND z=?");
+        assertThat(st.parameters())
+                .containsExactly(
+                        "42",
+                        "a+b@x.test",
+                        "a@x.test",
+                        "@x.test",
+                        "@.x.test",
+                        "@.test",
+                        "@.",
+                        "x.test",
+                        "a",
+                        "+b",
+                        "a+b",
+                        "a+b@x.test",
+                        "");
     }
 
     @Test
@@ -85,19 +124,24 @@ class SqlLookupH2Test extends SqlLookupContract {
 
     @Test
     void unreachableDatabaseThrowsNeverNoOpinion() {
-        SqlDatabase dead = new SqlDatabase(List.of(new SqlDsn("DBI:Pg:database=mail;host=127.0.0.1;port=1", "u", "p")),
-                new SqlDatabase.Timeouts(Duration.ofMillis(500), Duration.ofSeconds(2)), 2);
+        SqlDatabase dead = new SqlDatabase(
+                List.of(new SqlDsn("DBI:Pg:database=mail;host=127.0.0.1;port=1", "u", "p")),
+                new SqlDatabase.Timeouts(Duration.ofMillis(500), Duration.ofSeconds(2)),
+                2);
         try (SqlLookups s = new SqlLookups(dead, SqlLookups.Options.defaults(), k -> false)) {
             SqlLookup f = s.field("spam_lover", SqlFieldType.BOOLEAN);
-            assertThatThrownBy(() -> f.lookup(key("joe@example.com"))).isInstanceOf(SqlLookupException.class)
+            assertThatThrownBy(() -> f.lookup(key("joe@example.com")))
+                    .isInstanceOf(SqlLookupException.class)
                     .hasMessageContaining("reachable");
         }
     }
 
     @Test
     void failsOverToTheNextDsn() {
-        SqlDatabase two = new SqlDatabase(List.of(new SqlDsn("DBI:Pg:database=mail;host=127.0.0.1;port=1", "u", "p"), dsn),
-                new SqlDatabase.Timeouts(Duration.ofMillis(500), Duration.ofSeconds(2)), 2);
+        SqlDatabase two = new SqlDatabase(
+                List.of(new SqlDsn("DBI:Pg:database=mail;host=127.0.0.1;port=1", "u", "p"), dsn),
+                new SqlDatabase.Timeouts(Duration.ofMillis(500), Duration.ofSeconds(2)),
+                2);
         try (SqlLookups s = new SqlLookups(two, SqlLookups.Options.defaults(), IS_LOCAL)) {
             assertThat(s.field("spam_lover", SqlFieldType.BOOLEAN).lookup(key("joe+list@example.com")))
                     .contains(PerlValue.of(1));
@@ -106,8 +150,10 @@ class SqlLookupH2Test extends SqlLookupContract {
 
     @Test
     void badClauseIsAnErrorNotNoOpinion() {
-        try (SqlLookups s = new SqlLookups(new SqlDatabase(List.of(dsn)),
-                SqlLookups.Options.defaults().withSelectPolicy("SELECT * FROM no_such_table WHERE email IN (%k)"), IS_LOCAL)) {
+        try (SqlLookups s = new SqlLookups(
+                new SqlDatabase(List.of(dsn)),
+                SqlLookups.Options.defaults().withSelectPolicy("SELECT * FROM no_such_table WHERE email IN (%k)"),
+                IS_LOCAL)) {
             assertThatThrownBy(() -> s.field("spam_lover", SqlFieldType.BOOLEAN).lookup(key("a@b.test")))
                     .isInstanceOf(SqlLookupException.class);
         }
@@ -118,11 +164,14 @@ class SqlLookupH2Test extends SqlLookupContract {
         AmavisConf off = AmavisConf.parse("1;\n", "t.conf");
         assertThat(SqlLookups.fromConf(off, IS_LOCAL)).isEmpty();
         AmavisConf conf = AmavisConf.parse("@lookup_sql_dsn = ( ['DBI:mysql:database=m', 'u', 'p'] );\n1;\n", "t.conf");
-        assertThatThrownBy(() -> SqlLookups.fromConf(conf, IS_LOCAL)).isInstanceOf(SqlLookupException.class)
+        assertThatThrownBy(() -> SqlLookups.fromConf(conf, IS_LOCAL))
+                .isInstanceOf(SqlLookupException.class)
                 .hasMessageContaining("MySQL");
-        AmavisConf h2 = AmavisConf.parse("@lookup_sql_dsn = ( ['DBI:H2:mem=sqlcontract', '', ''] );\n"
-                + "$sql_select_policy = 'SELECT *, users.id FROM users, policy WHERE users.policy_id = policy.id"
-                + " AND users.email IN (%k) ORDER BY users.priority DESC';\n1;\n", "t.conf");
+        AmavisConf h2 = AmavisConf.parse(
+                "@lookup_sql_dsn = ( ['DBI:H2:mem=sqlcontract', '', ''] );\n"
+                        + "$sql_select_policy = 'SELECT *, users.id FROM users, policy WHERE users.policy_id = policy.id"
+                        + " AND users.email IN (%k) ORDER BY users.priority DESC';\n1;\n",
+                "t.conf");
         Optional<SqlLookups> s = SqlLookups.fromConf(h2, IS_LOCAL);
         assertThat(s).isPresent();
         try (SqlLookups l = s.get()) {
@@ -137,14 +186,17 @@ class SqlLookupH2Test extends SqlLookupContract {
     void sqliteFileDatabase() throws Exception {
         Path file = tmp.resolve("prefs.sqlite");
         SqlDsn lite = new SqlDsn("DBI:SQLite:dbname=" + file, "", "");
-        try (Connection c = DriverManager.getConnection(lite.jdbcUrl()); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(lite.jdbcUrl());
+                Statement st = c.createStatement()) {
             SqlSchema.create(c);
             for (String s : DATA) st.execute(s);
         }
         try (SqlLookups s = new SqlLookups(new SqlDatabase(List.of(lite)), SqlLookups.Options.defaults(), IS_LOCAL)) {
             assertThat(s.field("spam_tag2_level", SqlFieldType.NUMERIC).lookup(key("joe+list@example.com")))
                     .contains(PerlValue.of("6.31"));
-            assertThat(s.wbList().check(key("joe@example.com"), key("any@spam.test")).kind())
+            assertThat(s.wbList()
+                            .check(key("joe@example.com"), key("any@spam.test"))
+                            .kind())
                     .isEqualTo(SqlWbList.Kind.BLACKLISTED);
         }
     }

@@ -35,7 +35,8 @@ class SqlLookupPostgresTest extends SqlLookupContract {
         Path lib = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(lib)) {
             try (var dirs = Files.list(lib)) {
-                found = dirs.anyMatch(d -> Files.isExecutable(d.resolve("bin/initdb")) && Files.isExecutable(d.resolve("bin/pg_ctl")));
+                found = dirs.anyMatch(d ->
+                        Files.isExecutable(d.resolve("bin/initdb")) && Files.isExecutable(d.resolve("bin/pg_ctl")));
             }
         }
         if (!found) missing.add("/usr/lib/postgresql/*/bin/initdb and pg_ctl (Debian package postgresql)");
@@ -60,7 +61,8 @@ class SqlLookupPostgresTest extends SqlLookupContract {
     }
 
     private void run(String script) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("bash", project.resolve("testenv").resolve(script).toString(), state.toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash", project.resolve("testenv").resolve(script).toString(), state.toString())
                 .redirectErrorStream(true);
         pb.environment().put("PG_PORT", Integer.toString(port));
         Process p = pb.start();
@@ -72,7 +74,8 @@ class SqlLookupPostgresTest extends SqlLookupContract {
         String p = System.getProperty("amavisd.projectDir");
         Path dir = p != null && !p.isBlank() ? Path.of(p) : Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("testenv/start-postgres.sh"))) dir = dir.getParent();
-        if (dir == null) fail("cannot find testenv/start-postgres.sh above " + Path.of("").toAbsolutePath());
+        if (dir == null)
+            fail("cannot find testenv/start-postgres.sh above " + Path.of("").toAbsolutePath());
         return dir;
     }
 
@@ -85,8 +88,11 @@ class SqlLookupPostgresTest extends SqlLookupContract {
     @Test
     void realServerBindsIntegerRidAndReadsRealColumns() {
         assertThat(sql.field("spam_tag2_level", SqlFieldType.NUMERIC).lookup(key("joe@example.com")))
-                .as("a real (float4) column reads as written").contains(PerlValue.of("6.31"));
-        assertThat(sql.wbList().check(key("joe@example.com"), key("friend@remote.test")).kind())
+                .as("a real (float4) column reads as written")
+                .contains(PerlValue.of("6.31"));
+        assertThat(sql.wbList()
+                        .check(key("joe@example.com"), key("friend@remote.test"))
+                        .kind())
                 .isEqualTo(SqlWbList.Kind.WHITELISTED);
     }
 }

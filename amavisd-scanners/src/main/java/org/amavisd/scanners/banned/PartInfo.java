@@ -11,32 +11,32 @@ import java.util.List;
  * detected type both as a general and a specific short type (e.g. "exe" and "exe-ms").
  */
 public interface PartInfo {
-  /** The part number; the part's name is "p" and the number in at least three digits. */
-  int number();
+    /** The part number; the part's name is "p" and the number in at least three digits. */
+    int number();
 
-  /** MIME placement such as "1/2/1" (the L= value); empty for a part outside the MIME tree. */
-  String placement();
+    /** MIME placement such as "1/2/1" (the L= value); empty for a part outside the MIME tree. */
+    String placement();
 
-  /** Declared MIME types (Content-Type), for MIME parts; empty for archive members. */
-  List<String> declaredTypes();
+    /** Declared MIME types (Content-Type), for MIME parts; empty for archive members. */
+    List<String> declaredTypes();
 
-  /** Short types from content detection (file(1)-like: "exe", "exe-ms", "zip", "asc"). */
-  List<String> shortTypes();
+    /** Short types from content detection (file(1)-like: "exe", "exe-ms", "zip", "asc"). */
+    List<String> shortTypes();
 
-  /** Declared names: the MIME filename/name parameter, or an archive member's stored name. */
-  List<String> declaredNames();
+    /** Declared names: the MIME filename/name parameter, or an archive member's stored name. */
+    List<String> declaredNames();
 
-  /**
-   * Attribute letters: U undecipherable, C encrypted, B ambiguous content, D directory,
-   * S special file, L link. Empty when none.
-   */
-  String attributes();
+    /**
+     * Attribute letters: U undecipherable, C encrypted, B ambiguous content, D directory,
+     * S special file, L link. Empty when none.
+     */
+    String attributes();
 
-  /** The parts this one contains (MIME subparts, archive members, a decompressed stream). */
-  List<? extends PartInfo> children();
+    /** The parts this one contains (MIME subparts, archive members, a decompressed stream). */
+    List<? extends PartInfo> children();
 
-  /** amavisd-new's base name: "p" and the number, at least three digits ("p003"). */
-  default String baseName() {
-    return String.format("p%03d", number());
-  }
+    /** amavisd-new's base name: "p" and the number, at least three digits ("p003"). */
+    default String baseName() {
+        return String.format("p%03d", number());
+    }
 }

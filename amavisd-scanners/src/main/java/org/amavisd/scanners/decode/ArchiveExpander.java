@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 final class ArchiveExpander {
     private static final Logger log = LoggerFactory.getLogger(ArchiveExpander.class);
     /** Short types this class can unpack. */
-    static final List<String> SUPPORTED = List.of("zip", "7z", "gz", "bz2", "xz", "lzma", "zst", "Z", "tar", "cpio",
-            "a", "deb", "arj", "uue");
+    static final List<String> SUPPORTED =
+            List.of("zip", "7z", "gz", "bz2", "xz", "lzma", "zst", "Z", "tar", "cpio", "a", "deb", "arj", "uue");
 
     private final Budget budget;
 
@@ -51,7 +51,8 @@ final class ArchiveExpander {
 
     /** Unpacks {@code part} if its type is one we decode. Limits propagate; a broken archive is logged and left packed. */
     void expand(Node part) throws OverLimitException, IOException {
-        String kind = part.types.stream().filter(SUPPORTED::contains).findFirst().orElse(null);
+        String kind =
+                part.types.stream().filter(SUPPORTED::contains).findFirst().orElse(null);
         if (kind == null && isText(part)) kind = "uue?";
         if (kind == null) return;
         boolean uu = kind.startsWith("uue");
@@ -67,7 +68,10 @@ final class ArchiveExpander {
                 case "gz" -> {
                     try (GzipCompressorInputStream in = new GzipCompressorInputStream(open(f), true)) {
                         String orig = in.getMetaData().getFileName();
-                        single(part, orig != null && !orig.isEmpty() ? orig : strip(part.name, ".gz", ".tgz", ".z"), in);
+                        single(
+                                part,
+                                orig != null && !orig.isEmpty() ? orig : strip(part.name, ".gz", ".tgz", ".z"),
+                                in);
                     }
                 }
                 case "bz2" -> {
@@ -113,7 +117,9 @@ final class ArchiveExpander {
 
     private static boolean isText(Node part) {
         return (part.types.contains("asc") || part.types.contains("txt"))
-                && (part.mimeType == null || part.mimeType.startsWith("text/") || part.mimeType.equals("application/octet-stream"));
+                && (part.mimeType == null
+                        || part.mimeType.startsWith("text/")
+                        || part.mimeType.equals("application/octet-stream"));
     }
 
     private int memLimitKb() {
@@ -159,7 +165,10 @@ final class ArchiveExpander {
     }
 
     private void sevenZ(Node part, Path f) throws IOException {
-        try (SevenZFile sz = SevenZFile.builder().setPath(f).setMaxMemoryLimitKb(memLimitKb()).get()) {
+        try (SevenZFile sz = SevenZFile.builder()
+                .setPath(f)
+                .setMaxMemoryLimitKb(memLimitKb())
+                .get()) {
             SevenZArchiveEntry e;
             while ((e = sz.getNextEntry()) != null) {
                 Node m = member(part, e.getName());
@@ -196,7 +205,8 @@ final class ArchiveExpander {
                     m.addAttributes("D");
                 } else if (e instanceof TarArchiveEntry t && (t.isSymbolicLink() || t.isLink())) {
                     m.addAttributes("L");
-                } else if (e instanceof TarArchiveEntry t && (t.isCharacterDevice() || t.isBlockDevice() || t.isFIFO())) {
+                } else if (e instanceof TarArchiveEntry t
+                        && (t.isCharacterDevice() || t.isBlockDevice() || t.isFIFO())) {
                     m.addAttributes("S");
                 } else if (!in.canReadEntryData(e)) {
                     m.addAttributes("U");

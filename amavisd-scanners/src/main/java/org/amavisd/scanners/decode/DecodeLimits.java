@@ -34,7 +34,12 @@ public record DecodeLimits(
 
     public DecodeLimits {
         Objects.requireNonNull(timeBudget, "timeBudget");
-        if (maxLevels < 0 || maxFiles < 0 || minQuota < 0 || maxQuota < 0 || minFactor < 0 || maxFactor < 0
+        if (maxLevels < 0
+                || maxFiles < 0
+                || minQuota < 0
+                || maxQuota < 0
+                || minFactor < 0
+                || maxFactor < 0
                 || maxMimeDepth < 0) {
             throw new IllegalArgumentException("negative decode limit");
         }

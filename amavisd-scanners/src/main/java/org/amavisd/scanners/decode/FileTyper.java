@@ -100,7 +100,9 @@ public final class FileTyper {
     private static FileType magic(byte[] h) {
         if (startsWith(h, 0, "MZ")) return msdos(h);
         if (startsWith(h, 0, "\u007fELF")) return elf(h);
-        if (startsWith(h, 0, "PK\u0003\u0004") || startsWith(h, 0, "PK\u0005\u0006") || startsWith(h, 0, "PK\u0007\u0008")) {
+        if (startsWith(h, 0, "PK\u0003\u0004")
+                || startsWith(h, 0, "PK\u0005\u0006")
+                || startsWith(h, 0, "PK\u0007\u0008")) {
             return new FileType("Zip archive data", "zip");
         }
         if (startsWith(h, 0, "Rar!\u001a\u0007")) return new FileType("RAR archive data", "rar");
@@ -116,8 +118,11 @@ public final class FileTyper {
             return new FileType("lzma compressed data", "lzma");
         }
         if (startsWith(h, 257, "ustar")) return new FileType("POSIX tar archive", "tar");
-        if (startsWith(h, 0, "070707") || startsWith(h, 0, "070701") || startsWith(h, 0, "070702")
-                || startsWith(h, 0, "\u00c7\u0071") || startsWith(h, 0, "\u0071\u00c7")) {
+        if (startsWith(h, 0, "070707")
+                || startsWith(h, 0, "070701")
+                || startsWith(h, 0, "070702")
+                || startsWith(h, 0, "\u00c7\u0071")
+                || startsWith(h, 0, "\u0071\u00c7")) {
             return new FileType("cpio archive", "cpio");
         }
         if (startsWith(h, 0, "!<arch>\n")) {
@@ -126,11 +131,13 @@ public final class FileTyper {
                     : new FileType("current ar archive", "a");
         }
         if (startsWith(h, 0, "\u00ed\u00ab\u00ee\u00db")) return new FileType("RPM", "rpm");
-        if (startsWith(h, 0, "MSCF\u0000\u0000\u0000\u0000")) return new FileType("Microsoft Cabinet archive data", "cab");
+        if (startsWith(h, 0, "MSCF\u0000\u0000\u0000\u0000"))
+            return new FileType("Microsoft Cabinet archive data", "cab");
         if (startsWith(h, 0, "ISc(")) return new FileType("InstallShield Cabinet file", "installshield");
         if (startsWith(h, 0, "\u0060\u00ea")) return new FileType("ARJ archive data", "arj");
         if (h.length > 6 && startsWith(h, 2, "-lh") && h[6] == '-') return new FileType("LHa archive data", "lha");
-        if (startsWith(h, 0, "\u0078\u009f\u003e\"")) return new FileType("Transport Neutral Encapsulation Format", "tnef");
+        if (startsWith(h, 0, "\u0078\u009f\u003e\""))
+            return new FileType("Transport Neutral Encapsulation Format", "tnef");
         if (startsWith(h, 0, "%PDF-")) return new FileType("PDF document", "pdf");
         if (startsWith(h, 0, "\u00d0\u00cf\u0011\u00e0\u00a1\u00b1\u001a\u00e1")) {
             // file(1) once said "Microsoft Office Document" (doc), now "Composite Document File V2" (cdf-ms)
@@ -139,19 +146,23 @@ public final class FileTyper {
         if (startsWith(h, 0, "{\\rtf")) return new FileType("Rich Text Format data", "rtf");
         if (startsWith(h, 0, "\u00ff\u00d8\u00ff")) return new FileType("JPEG image data", "image", "jpg");
         if (startsWith(h, 0, "\u0089PNG\r\n\u001a\n")) return new FileType("PNG image data", "image", "png");
-        if (startsWith(h, 0, "GIF87a") || startsWith(h, 0, "GIF89a")) return new FileType("GIF image data", "image", "gif");
-        if (startsWith(h, 0, "II*\u0000") || startsWith(h, 0, "MM\u0000*")) return new FileType("TIFF image data", "image", "tif");
+        if (startsWith(h, 0, "GIF87a") || startsWith(h, 0, "GIF89a"))
+            return new FileType("GIF image data", "image", "gif");
+        if (startsWith(h, 0, "II*\u0000") || startsWith(h, 0, "MM\u0000*"))
+            return new FileType("TIFF image data", "image", "tif");
         if (startsWith(h, 0, "%!PS")) return new FileType("PostScript document text", "ps");
         if (startsWith(h, 0, "FWS") || startsWith(h, 0, "CWS")) return new FileType("Macromedia Flash data", "swf");
         if (startsWith(h, 0, "\u00ca\u00fe\u00ba\u00be") && h.length > 7 && h[7] > 40) {
             return new FileType("compiled Java class data", "java");
         }
-        if (startsWith(h, 0, "-----BEGIN PGP SIGNATURE") || startsWith(h, 0, "-----BEGIN PGP PUBLIC KEY")
+        if (startsWith(h, 0, "-----BEGIN PGP SIGNATURE")
+                || startsWith(h, 0, "-----BEGIN PGP PUBLIC KEY")
                 || startsWith(h, 0, "-----BEGIN PGP SIGNED MESSAGE")) {
             return new FileType("PGP signature", "pgp", "pgp.asc");
         }
         if (startsWith(h, 0, "-----BEGIN PGP MESSAGE")) return new FileType("PGP message", "pgp", "pgp.enc");
-        if (startsWith(h, 0, "(This file must be converted with BinHex")) return new FileType("BinHex binary text", "hqx");
+        if (startsWith(h, 0, "(This file must be converted with BinHex"))
+            return new FileType("BinHex binary text", "hqx");
         if (uuBegin(h)) return new FileType("uuencoded text", "uue");
         return null;
     }
@@ -161,7 +172,8 @@ public final class FileTyper {
             int off = le32(h, 0x3c);
             if (off > 0 && off + 24 <= h.length && startsWith(h, off, "PE\u0000\u0000")) {
                 int characteristics = le16(h, off + 22);
-                if ((characteristics & 0x2000) != 0) return new FileType("PE executable for MS Windows (DLL)", "exe", "dll");
+                if ((characteristics & 0x2000) != 0)
+                    return new FileType("PE executable for MS Windows (DLL)", "exe", "dll");
                 return new FileType("PE executable for MS Windows", "exe", "exe-ms");
             }
         }

@@ -69,7 +69,9 @@ final class HeaderParams {
             } else {
                 while (i < n && s.charAt(i) != ';') val.append(s.charAt(i++));
             }
-            String text = key.isEmpty() ? null : quoted ? val.toString() : stripComments(val.toString()).strip();
+            String text = key.isEmpty()
+                    ? null
+                    : quoted ? val.toString() : stripComments(val.toString()).strip();
             if (text == null) continue;
             boolean encoded = key.endsWith("*");
             String k = encoded ? key.substring(0, key.length() - 1) : key;

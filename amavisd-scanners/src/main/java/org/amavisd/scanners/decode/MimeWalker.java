@@ -1,6 +1,7 @@
 package org.amavisd.scanners.decode;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
-import java.io.ByteArrayInputStream;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.stream.BodyDescriptor;
@@ -75,7 +75,8 @@ final class MimeWalker {
                         }
                     }
                     case T_END_HEADER -> endHeader(stack.peek());
-                    case T_START_MULTIPART -> stack.peek().mimeType = ts.getBodyDescriptor().getMimeType();
+                    case T_START_MULTIPART ->
+                        stack.peek().mimeType = ts.getBodyDescriptor().getMimeType();
                     case T_PREAMBLE -> pseudoPart(stack.peek(), ts.getInputStream(), true);
                     case T_EPILOGUE -> pseudoPart(stack.peek(), ts.getInputStream(), false);
                     case T_BODY -> {

@@ -23,6 +23,7 @@ final class Node {
     String transferEncoding;
     /** Raw Content-Type and Content-Disposition while the MIME header is read. */
     String contentTypeHeader;
+
     String contentDispositionHeader;
 
     Node(String id, Node parent, String levelPath, int tier) {
@@ -41,7 +42,19 @@ final class Node {
     }
 
     Part freeze() {
-        return new Part(id, parent == null ? null : parent.id, levelPath, tier, mimeType, name, rawName, fullType,
-                types, size, file, fromArchive, attributes);
+        return new Part(
+                id,
+                parent == null ? null : parent.id,
+                levelPath,
+                tier,
+                mimeType,
+                name,
+                rawName,
+                fullType,
+                types,
+                size,
+                file,
+                fromArchive,
+                attributes);
     }
 }

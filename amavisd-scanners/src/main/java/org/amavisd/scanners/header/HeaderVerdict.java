@@ -10,18 +10,18 @@ import org.amavisd.core.ccat.ContentCategory;
  * non-printable characters shown as \x{HH}) and the highest minor code (0 when none).
  */
 public record HeaderVerdict(List<String> problems, int minor) {
-  public static final HeaderVerdict CLEAN = new HeaderVerdict(List.of(), 0);
+    public static final HeaderVerdict CLEAN = new HeaderVerdict(List.of(), 0);
 
-  public HeaderVerdict {
-    problems = List.copyOf(problems);
-  }
+    public HeaderVerdict {
+        problems = List.copyOf(problems);
+    }
 
-  public boolean isBad() {
-    return !problems.isEmpty();
-  }
+    public boolean isBad() {
+        return !problems.isEmpty();
+    }
 
-  /** CC_BADH with the minor code, when anything was found. */
-  public Optional<Ccat> ccat() {
-    return isBad() ? Optional.of(Ccat.of(ContentCategory.BAD_HEADER, minor)) : Optional.empty();
-  }
+    /** CC_BADH with the minor code, when anything was found. */
+    public Optional<Ccat> ccat() {
+        return isBad() ? Optional.of(Ccat.of(ContentCategory.BAD_HEADER, minor)) : Optional.empty();
+    }
 }

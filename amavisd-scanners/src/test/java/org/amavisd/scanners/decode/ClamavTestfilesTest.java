@@ -19,9 +19,23 @@ class ClamavTestfilesTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"clam.zip", "clam.7z", "clam.tar.gz", "clam.exe.bz2", "clam.bz2.zip", "clam.d64.zip",
-        "clam.impl.zip", "clam.bin-be.cpio", "clam.bin-le.cpio", "clam.newc.cpio", "clam.odc.cpio",
-        "clam.exe.mbox.base64", "clam.exe.mbox.uu", "clam.mail"})
+    @ValueSource(
+            strings = {
+                "clam.zip",
+                "clam.7z",
+                "clam.tar.gz",
+                "clam.exe.bz2",
+                "clam.bz2.zip",
+                "clam.d64.zip",
+                "clam.impl.zip",
+                "clam.bin-be.cpio",
+                "clam.bin-le.cpio",
+                "clam.newc.cpio",
+                "clam.odc.cpio",
+                "clam.exe.mbox.base64",
+                "clam.exe.mbox.uu",
+                "clam.mail"
+            })
     void findsClamExe(String file) throws IOException {
         Path src = DIR.resolve(file);
         requireInstalled(Files.isReadable(src) && Files.isReadable(DIR.resolve("clam.exe")));
@@ -30,8 +44,13 @@ class ClamavTestfilesTest {
         if (file.contains("mbox") || file.equals("clam.mail")) {
             Files.copy(src, msg);
         } else {
-            Files.writeString(msg, Msg.mixed("b", Msg.attachment("b", "application/octet-stream",
-                    "; filename=" + file, Files.readAllBytes(src))), StandardCharsets.ISO_8859_1);
+            Files.writeString(
+                    msg,
+                    Msg.mixed(
+                            "b",
+                            Msg.attachment(
+                                    "b", "application/octet-stream", "; filename=" + file, Files.readAllBytes(src))),
+                    StandardCharsets.ISO_8859_1);
         }
         DecodeResult r = Decoder.decode(msg, tmp.resolve("parts"), DecodeLimits.DEFAULTS);
         assertThat(r.overLimits()).isFalse();
@@ -42,7 +61,9 @@ class ClamavTestfilesTest {
                 assertThat(p.types()).contains("exe");
             }
         }
-        assertThat(found).as("clam.exe inside %s; parts: %s", file, r.tree().parts()).isTrue();
+        assertThat(found)
+                .as("clam.exe inside %s; parts: %s", file, r.tree().parts())
+                .isTrue();
     }
 
     /**
@@ -54,7 +75,8 @@ class ClamavTestfilesTest {
         if (present) {
             return;
         }
-        String why = "clamav-testfiles not installed (Debian package clamav-testfiles; scripts/test as root installs it)";
+        String why =
+                "clamav-testfiles not installed (Debian package clamav-testfiles; scripts/test as root installs it)";
         if ("required".equals(System.getProperty("amavisd.e2e"))) {
             org.junit.jupiter.api.Assertions.fail(why);
         }

@@ -35,8 +35,11 @@ class DecoderTest {
     }
 
     private static Part named(DecodeResult r, String name) {
-        return r.tree().parts().stream().filter(p -> name.equals(p.name())).findFirst()
-                .orElseThrow(() -> new AssertionError("no part named " + name + " in " + r.tree().parts()));
+        return r.tree().parts().stream()
+                .filter(p -> name.equals(p.name()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        "no part named " + name + " in " + r.tree().parts()));
     }
 
     @Test
@@ -82,16 +85,25 @@ class DecoderTest {
         assertThat(exe.file().getParent()).isEqualTo(tmp.resolve("parts"));
         assertThat(exe.file().getFileName().toString()).isEqualTo(exe.id());
         assertThat(r.tree().describePath(exe.id()))
-                .isEqualTo("P=p001,L=1,M=multipart/mixed | P=p005,L=1/2,M=application/octet-stream,T=exe,T=exe-ms,N=setup.exe");
+                .isEqualTo(
+                        "P=p001,L=1,M=multipart/mixed | P=p005,L=1/2,M=application/octet-stream,T=exe,T=exe-ms,N=setup.exe");
     }
 
     @Test
     void rfc2231AndRfc2047Names() throws IOException {
-        String msg = Msg.mixed("b",
-                Msg.attachment("b", "application/pdf", ";\n filename*0*=utf-8''%C3%BCber%20;\n filename*1=\"lange (1) \";\n filename*2*=%E2%82%AC.pdf",
+        String msg = Msg.mixed(
+                "b",
+                Msg.attachment(
+                        "b",
+                        "application/pdf",
+                        ";\n filename*0*=utf-8''%C3%BCber%20;\n filename*1=\"lange (1) \";\n filename*2*=%E2%82%AC.pdf",
                         "%PDF-1.4\n".getBytes(StandardCharsets.US_ASCII)),
                 Msg.attachment("b", "application/zip; name=\"=?koi8-r?B?Zm90by56aXA=?=\"", "", new byte[] {1, 2, 3}),
-                Msg.attachment("b", "text/plain", "; filename*=iso-8859-1'de'%E4rger.txt", "x".getBytes(StandardCharsets.US_ASCII)));
+                Msg.attachment(
+                        "b",
+                        "text/plain",
+                        "; filename*=iso-8859-1'de'%E4rger.txt",
+                        "x".getBytes(StandardCharsets.US_ASCII)));
         DecodeResult r = decode(msg);
         Part pdf = named(r, "über lange (1) €.pdf");
         assertThat(pdf.types()).containsExactly("pdf");
@@ -136,7 +148,8 @@ class DecoderTest {
         Part exe = named(r, "inner.exe");
         assertThat(exe.levelPath()).isEqualTo("1/2/1/2");
         assertThat(exe.fromArchive()).isFalse();
-        assertThat(r.tree().pathTo(exe.id())).extracting(Part::mimeType)
+        assertThat(r.tree().pathTo(exe.id()))
+                .extracting(Part::mimeType)
                 .containsExactly("multipart/mixed", "message/rfc822", "multipart/mixed", "application/octet-stream");
         assertThat(Files.readAllBytes(exe.file())).isEqualTo(PE);
     }
@@ -154,14 +167,17 @@ class DecoderTest {
     @Test
     void zipWithNestedTarGz() throws IOException {
         byte[] tgz = gzip(tar("inner/payload.exe", PE));
-        byte[] zip = zip(new Object[] {"docs/", null}, new Object[] {"bundle.tar.gz", tgz}, new Object[] {"readme.txt", "hi\n".getBytes()});
+        byte[] zip = zip(new Object[] {"docs/", null}, new Object[] {"bundle.tar.gz", tgz}, new Object[] {
+            "readme.txt", "hi\n".getBytes()
+        });
         DecodeResult r = decode(Msg.mixed("b", Msg.attachment("b", "application/zip", "; filename=a.zip", zip)));
         assertThat(r.overLimits()).isFalse();
         Part exe = named(r, "inner/payload.exe");
         assertThat(exe.fromArchive()).isTrue();
         assertThat(exe.types()).containsExactly("exe", "exe-ms");
         assertThat(Files.readAllBytes(exe.file())).isEqualTo(PE);
-        assertThat(r.tree().pathTo(exe.id())).extracting(Part::name)
+        assertThat(r.tree().pathTo(exe.id()))
+                .extracting(Part::name)
                 .containsExactly(null, "a.zip", "bundle.tar.gz", "bundle.tar", "inner/payload.exe");
         assertThat(r.tree().pathTo(exe.id())).extracting(Part::tier).containsExactly(2, 2, 3, 4, 5);
         assertThat(named(r, "docs/").attributes()).isEqualTo("D");
@@ -182,10 +198,12 @@ class DecoderTest {
 
     @Test
     void zipSlipNamesAreRecordedNotUsedAsPaths() throws IOException {
-        byte[] zip = zip(new Object[] {"../../etc/passwd", "root:x:0:0\n".getBytes()},
+        byte[] zip = zip(
+                new Object[] {"../../etc/passwd", "root:x:0:0\n".getBytes()},
                 new Object[] {"/abs/path", "x".getBytes()});
         Path parts = tmp.resolve("parts");
-        DecodeResult r = decode(Msg.mixed("b", Msg.attachment("b", "application/zip", "; filename=\"../../x.zip\"", zip)));
+        DecodeResult r =
+                decode(Msg.mixed("b", Msg.attachment("b", "application/zip", "; filename=\"../../x.zip\"", zip)));
         Part p = named(r, "../../etc/passwd");
         assertThat(p.file().getParent()).isEqualTo(parts);
         assertThat(Files.readString(p.file())).isEqualTo("root:x:0:0\n");
@@ -208,7 +226,8 @@ class DecoderTest {
         assertThat(level.length).isLessThan(1_000_000); // expands to 8^4 * 20 MB = 80 GB
         DecodeLimits limits = new DecodeLimits(14, 100_000, 100 * 1024, 50 * 1024 * 1024, Duration.ofSeconds(30));
         long t0 = System.nanoTime();
-        DecodeResult r = decode(Msg.mixed("b", Msg.attachment("b", "application/zip", "; filename=42.zip", level)), limits);
+        DecodeResult r =
+                decode(Msg.mixed("b", Msg.attachment("b", "application/zip", "; filename=42.zip", level)), limits);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(r.overLimits()).isTrue();
         assertThat(r.limitReason()).startsWith("Exceeded storage quota");
@@ -232,7 +251,8 @@ class DecoderTest {
         byte[] data = "deep".getBytes();
         for (int i = 0; i < 6; i++) data = gzip(data);
         DecodeLimits limits = new DecodeLimits(5, 1500, 100 * 1024, 0, Duration.ofSeconds(30));
-        DecodeResult r = decode(Msg.mixed("b", Msg.attachment("b", "application/gzip", "; filename=x.gz", data)), limits);
+        DecodeResult r =
+                decode(Msg.mixed("b", Msg.attachment("b", "application/gzip", "; filename=x.gz", data)), limits);
         assertThat(r.overLimits()).isTrue();
         assertThat(r.limitReason()).isEqualTo("Maximum decoding depth (5) exceeded");
         assertThat(r.tree().parts()).extracting(Part::tier).allMatch(t -> t <= 5);
@@ -242,7 +262,11 @@ class DecoderTest {
     void hundredLevelMimeNestStopsQuickly() throws IOException {
         StringBuilder sb = new StringBuilder("From: a@example.com\nMIME-Version: 1.0\n");
         for (int i = 0; i < 100; i++) {
-            sb.append("Content-Type: multipart/mixed; boundary=\"b").append(i).append("\"\n\n--b").append(i).append("\n");
+            sb.append("Content-Type: multipart/mixed; boundary=\"b")
+                    .append(i)
+                    .append("\"\n\n--b")
+                    .append(i)
+                    .append("\n");
         }
         sb.append("Content-Type: text/plain\n\ndeep\n");
         for (int i = 99; i >= 0; i--) sb.append("--b").append(i).append("--\n");
@@ -293,18 +317,47 @@ class DecoderTest {
     /** A zip whose one stored entry has the "encrypted" flag (traditional PKWARE encryption). */
     static byte[] encryptedZip(String name, byte[] data) {
         byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(200 + 2 * n.length + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0x04034b50).putShort((short) 20).putShort((short) 1).putShort((short) 0).putInt(0)
-                .putInt(0).putInt(data.length).putInt(data.length).putShort((short) n.length).putShort((short) 0)
-                .put(n).put(data);
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate(200 + 2 * n.length + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x04034b50)
+                .putShort((short) 20)
+                .putShort((short) 1)
+                .putShort((short) 0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(data.length)
+                .putInt(data.length)
+                .putShort((short) n.length)
+                .putShort((short) 0)
+                .put(n)
+                .put(data);
         int cd = b.position();
-        b.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 1).putShort((short) 0)
-                .putInt(0).putInt(0).putInt(data.length).putInt(data.length).putShort((short) n.length)
-                .putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(0)
+        b.putInt(0x02014b50)
+                .putShort((short) 20)
+                .putShort((short) 20)
+                .putShort((short) 1)
+                .putShort((short) 0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(data.length)
+                .putInt(data.length)
+                .putShort((short) n.length)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putInt(0)
+                .putInt(0)
                 .put(n);
         int cdLen = b.position() - cd;
-        b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 1).putShort((short) 1)
-                .putInt(cdLen).putInt(cd).putShort((short) 0);
+        b.putInt(0x06054b50)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) 1)
+                .putShort((short) 1)
+                .putInt(cdLen)
+                .putInt(cd)
+                .putShort((short) 0);
         return java.util.Arrays.copyOf(b.array(), b.position());
     }
 

@@ -12,7 +12,8 @@ final class Msg {
     }
 
     static String b64(byte[] data) {
-        return Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(data);
+        return Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(data);
     }
 
     static String attachment(String boundary, String type, String dispositionParams, byte[] data) {
@@ -26,7 +27,9 @@ final class Msg {
     static String mixed(String boundary, String... parts) {
         StringBuilder sb = new StringBuilder();
         sb.append("From: a@example.com\nTo: b@example.com\nSubject: test\nMIME-Version: 1.0\n")
-                .append("Content-Type: multipart/mixed; boundary=\"").append(boundary).append("\"\n\n")
+                .append("Content-Type: multipart/mixed; boundary=\"")
+                .append(boundary)
+                .append("\"\n\n")
                 .append("This is a multi-part message in MIME format.\n");
         for (String p : parts) sb.append(p);
         sb.append("--").append(boundary).append("--\n");

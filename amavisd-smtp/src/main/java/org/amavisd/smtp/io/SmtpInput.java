@@ -52,8 +52,8 @@ public final class SmtpInput {
         while (true) {
             if (!fill()) {
                 if (!sawAny) return null;
-                return new CommandLine(Arrays.copyOf(line, Math.min(len, maxLength)), overflow || len > maxLength, nul,
-                        false, true);
+                return new CommandLine(
+                        Arrays.copyOf(line, Math.min(len, maxLength)), overflow || len > maxLength, nul, false, true);
             }
             sawAny = true;
             byte b = buf[pos++];

@@ -34,7 +34,8 @@ public final class Xtext {
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
             if (c < 33 || c > 126 || c == '+' || c == '=') {
-                sb.append('+').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                sb.append('+')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             } else {
                 sb.append((char) c);

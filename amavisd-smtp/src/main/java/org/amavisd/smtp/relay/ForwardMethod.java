@@ -10,14 +10,14 @@ import java.util.regex.Pattern;
  * and for the port (the port the message came in on, plus one), as amavisd-new defines them.
  */
 public record ForwardMethod(String protocol, String host, Integer port) {
-    private static final Pattern SPEC = Pattern.compile(
-            "(?i)(smtp|lmtp):(?:\\[([^\\]]+)\\]|([^:\\[\\]]+))(?::(\\d{1,5}|\\*))?");
+    private static final Pattern SPEC =
+            Pattern.compile("(?i)(smtp|lmtp):(?:\\[([^\\]]+)\\]|([^:\\[\\]]+))(?::(\\d{1,5}|\\*))?");
 
     public static ForwardMethod parse(String spec) {
         Matcher m = SPEC.matcher(spec.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("unsupported forward method '" + spec
-                    + "' (expected smtp:[host]:port or lmtp:[host]:port)");
+            throw new IllegalArgumentException(
+                    "unsupported forward method '" + spec + "' (expected smtp:[host]:port or lmtp:[host]:port)");
         }
         String proto = m.group(1).toLowerCase(Locale.ROOT);
         String host = m.group(2) != null ? m.group(2) : m.group(3);
@@ -29,7 +29,8 @@ public record ForwardMethod(String protocol, String host, Integer port) {
             port = null;
         } else {
             port = Integer.valueOf(m.group(4));
-            if (port < 1 || port > 65535) throw new IllegalArgumentException("bad port in forward method '" + spec + "'");
+            if (port < 1 || port > 65535)
+                throw new IllegalArgumentException("bad port in forward method '" + spec + "'");
         }
         return new ForwardMethod(proto, host, port);
     }

@@ -78,7 +78,8 @@ final class SmtpClientConnection implements AutoCloseable {
         String enhanced = null;
         for (int n = 0; n < MAX_REPLY_LINES; n++) {
             String line = readLine();
-            if (line.length() < 3 || !line.substring(0, 3).chars().allMatch(Character::isDigit)
+            if (line.length() < 3
+                    || !line.substring(0, 3).chars().allMatch(Character::isDigit)
                     || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
                 throw new ProtocolException("bad reply line from MTA: " + abbreviate(line));
             }
@@ -89,7 +90,8 @@ final class SmtpClientConnection implements AutoCloseable {
             if (enhanced == null && parsed != null && !parsed.enhanced().isEmpty()) enhanced = parsed.enhanced();
             texts.add(parsed != null && !parsed.enhanced().isEmpty() ? parsed.text() : text);
             if (line.length() == 3 || line.charAt(3) == ' ') {
-                if (code < 200 || code > 599) throw new ProtocolException("bad reply code from MTA: " + abbreviate(line));
+                if (code < 200 || code > 599)
+                    throw new ProtocolException("bad reply code from MTA: " + abbreviate(line));
                 return new SmtpReply(code, enhanced, texts);
             }
         }
@@ -119,7 +121,9 @@ final class SmtpClientConnection implements AutoCloseable {
         for (int i = 1; i < lines.size(); i++) {
             String l = lines.get(i).trim();
             int sp = l.indexOf(' ');
-            extensions.put((sp < 0 ? l : l.substring(0, sp)).toUpperCase(Locale.ROOT), sp < 0 ? "" : l.substring(sp + 1).trim());
+            extensions.put(
+                    (sp < 0 ? l : l.substring(0, sp)).toUpperCase(Locale.ROOT),
+                    sp < 0 ? "" : l.substring(sp + 1).trim());
         }
     }
 

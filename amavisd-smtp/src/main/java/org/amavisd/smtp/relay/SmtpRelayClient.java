@@ -31,7 +31,8 @@ public final class SmtpRelayClient {
 
     /** Time allowed to connect, for each command's reply, and for the reply after the message data. */
     public record Timeouts(Duration connect, Duration command, Duration data) {
-        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(35), Duration.ofMinutes(5), Duration.ofMinutes(10));
+        public static final Timeouts DEFAULT =
+                new Timeouts(Duration.ofSeconds(35), Duration.ofMinutes(5), Duration.ofMinutes(10));
     }
 
     private final String heloName;
@@ -50,15 +51,21 @@ public final class SmtpRelayClient {
      *     rejects some recipients but not others, nothing is sent and all are tempfailed, so that
      *     neither a delivery is duplicated nor a rejection lost
      */
-    public void relay(ForwardMethod method, MessageContext msg, List<Recipient> recipients, byte[] headerPrefix,
+    public void relay(
+            ForwardMethod method,
+            MessageContext msg,
+            List<Recipient> recipients,
+            byte[] headerPrefix,
             boolean allOrNothing) {
-        ForwardMethod fm = method.resolve(msg.session().peerAddress(), msg.session().localPort());
+        ForwardMethod fm =
+                method.resolve(msg.session().peerAddress(), msg.session().localPort());
         String mtaId = fm.toString();
         String stage = "fwd-connect";
         try (SmtpClientConnection conn = SmtpClientConnection.connect(fm.host(), fm.port(), timeouts.connect())) {
             conn.timeout(timeouts.command());
             SmtpReply greeting = conn.readReply();
-            if (greeting.code() != 220) { // even a 5xx greeting is a tempfail: a misconfigured back end must not bounce mail
+            if (greeting.code()
+                    != 220) { // even a 5xx greeting is a tempfail: a misconfigured back end must not bounce mail
                 throw new IOException("negative greeting: " + greeting);
             }
             stage = "fwd-ehlo";
@@ -81,8 +88,12 @@ public final class SmtpRelayClient {
             if (allOrNothing && accepted.size() < pending.size()) {
                 conn.command("RSET");
                 quit(conn);
-                SmtpReply tempfail = SmtpReply.of(451, "4.5.0", "id=" + msg.logId() + " - " + (pending.size() - accepted.size())
-                        + " recipient(s) rejected by MTA(" + mtaId + "), not delivering to the rest either until DSN is available");
+                SmtpReply tempfail = SmtpReply.of(
+                        451,
+                        "4.5.0",
+                        "id=" + msg.logId() + " - " + (pending.size() - accepted.size())
+                                + " recipient(s) rejected by MTA(" + mtaId
+                                + "), not delivering to the rest either until DSN is available");
                 accepted.forEach(r -> r.doneByFilter(tempfail));
                 return;
             }
@@ -109,8 +120,11 @@ public final class SmtpRelayClient {
         } catch (IOException | RuntimeException e) {
             String detail = e.getMessage() == null ? e.toString() : e.getMessage();
             log.info("relaying to {} failed during {}: {}", mtaId, stage, detail);
-            SmtpReply tempfail = SmtpReply.of(451, "4.5.0", "id=" + msg.logId() + " - Temporary MTA failure on relaying, From MTA("
-                    + mtaId + ") during " + stage + ": " + SmtpClientConnection.abbreviate(detail));
+            SmtpReply tempfail = SmtpReply.of(
+                    451,
+                    "4.5.0",
+                    "id=" + msg.logId() + " - Temporary MTA failure on relaying, From MTA(" + mtaId + ") during "
+                            + stage + ": " + SmtpClientConnection.abbreviate(detail));
             for (Recipient r : recipients) {
                 if (!r.isDone()) r.doneByFilter(tempfail);
             }
@@ -132,10 +146,12 @@ public final class SmtpRelayClient {
      * without 8BITMIME, non-ASCII addresses without SMTPUTF8 (amavisd-new's replies). False when
      * nobody is left to send to.
      */
-    private boolean checkCapabilities(SmtpClientConnection conn, MessageContext msg, List<Recipient> pending, String mtaId) {
+    private boolean checkCapabilities(
+            SmtpClientConnection conn, MessageContext msg, List<Recipient> pending, String mtaId) {
         if (msg.params().is8bit() && !conn.supports("8BITMIME")) {
             log.warn("BODY=8BITMIME but MTA({}) does not announce 8BITMIME", mtaId);
-            pending.forEach(r -> r.doneByMta(SmtpReply.of(550, "5.6.3", "Conversion to 7BIT required but not supported"), null));
+            pending.forEach(r ->
+                    r.doneByMta(SmtpReply.of(550, "5.6.3", "Conversion to 7BIT required but not supported"), null));
             return false;
         }
         if (msg.params().smtputf8() && !conn.supports("SMTPUTF8")) {
@@ -155,11 +171,14 @@ public final class SmtpRelayClient {
 
     /** XFORWARD with the attributes the MTA listed, values neutered and xtext-encoded as Postfix expects. */
     private static void sendXforward(SmtpClientConnection conn, XForward xf) throws IOException {
-        Set<String> offered = Set.of(conn.extensionParams("XFORWARD").toUpperCase().split("\\s+"));
+        Set<String> offered =
+                Set.of(conn.extensionParams("XFORWARD").toUpperCase().split("\\s+"));
         StringBuilder line = new StringBuilder("XFORWARD");
         List<String> commands = new ArrayList<>();
         for (Map.Entry<String, String> e : xf.asMap().entrySet()) {
-            if (!offered.contains(e.getKey()) || e.getValue() == null || e.getValue().isEmpty()) continue;
+            if (!offered.contains(e.getKey())
+                    || e.getValue() == null
+                    || e.getValue().isEmpty()) continue;
             String v = e.getValue();
             if (!v.startsWith("[UNAVAILABLE]") && !v.startsWith("[TEMPUNAVAIL]")) {
                 v = Xtext.encode(v.replaceAll("[^\\x21-\\x7e]|[<>()\\\\\";@]", "?"));
@@ -180,15 +199,19 @@ public final class SmtpRelayClient {
     }
 
     /** MAIL FROM and the RCPTs (pipelined when offered); returns the recipients the MTA accepted. */
-    private List<Recipient> envelope(SmtpClientConnection conn, MessageContext msg, List<Recipient> pending,
-            int prefixLength, String mtaId) throws IOException {
+    private List<Recipient> envelope(
+            SmtpClientConnection conn, MessageContext msg, List<Recipient> pending, int prefixLength, String mtaId)
+            throws IOException {
         boolean dsn = conn.supports("DSN");
         StringBuilder mail = new StringBuilder("MAIL FROM:").append(msg.sender().bracketed());
         if (conn.supports("SIZE")) mail.append(" SIZE=").append(msg.size() + prefixLength);
-        if (msg.params().body() != null && conn.supports("8BITMIME")) mail.append(" BODY=").append(msg.params().body());
+        if (msg.params().body() != null && conn.supports("8BITMIME"))
+            mail.append(" BODY=").append(msg.params().body());
         if (msg.params().smtputf8() && conn.supports("SMTPUTF8")) mail.append(" SMTPUTF8");
-        if (dsn && msg.params().ret() != null) mail.append(" RET=").append(msg.params().ret());
-        if (dsn && msg.params().envid() != null) mail.append(" ENVID=").append(msg.params().envid());
+        if (dsn && msg.params().ret() != null)
+            mail.append(" RET=").append(msg.params().ret());
+        if (dsn && msg.params().envid() != null)
+            mail.append(" ENVID=").append(msg.params().envid());
         boolean pipelining = conn.supports("PIPELINING");
         conn.send(mail.toString());
         if (!pipelining) conn.flush();
@@ -199,7 +222,8 @@ public final class SmtpRelayClient {
         }
         List<SmtpReply> rcptReplies = new ArrayList<>();
         for (Recipient r : pending) {
-            StringBuilder rcpt = new StringBuilder("RCPT TO:").append(r.address().bracketed());
+            StringBuilder rcpt =
+                    new StringBuilder("RCPT TO:").append(r.address().bracketed());
             if (dsn && r.dsnNotify() != null) rcpt.append(" NOTIFY=").append(r.dsnNotify());
             if (dsn && r.orcpt() != null) rcpt.append(" ORCPT=").append(r.orcpt());
             conn.send(rcpt.toString());
@@ -229,7 +253,8 @@ public final class SmtpRelayClient {
         return accepted;
     }
 
-    private static void sendContents(SmtpClientConnection conn, MessageContext msg, byte[] headerPrefix) throws IOException {
+    private static void sendContents(SmtpClientConnection conn, MessageContext msg, byte[] headerPrefix)
+            throws IOException {
         DotStuffingOutputStream data = new DotStuffingOutputStream(conn.dataStream());
         data.write(headerPrefix, 0, headerPrefix.length);
         try (InputStream in = Files.newInputStream(msg.messageFile())) {
@@ -251,8 +276,14 @@ public final class SmtpRelayClient {
         r.doneByMta(fromMta(reply, mtaId, "2.0.0"), m.find() ? m.group(1) : null);
     }
 
-    private static void settle(List<Recipient> rs, SmtpReply reply, String mtaId, String dflt, String queuedAs,
-            String logId, String what) {
+    private static void settle(
+            List<Recipient> rs,
+            SmtpReply reply,
+            String mtaId,
+            String dflt,
+            String queuedAs,
+            String logId,
+            String what) {
         log.info("MTA({}) answered {}: {}", mtaId, what, reply);
         SmtpReply r = fromMta(reply, mtaId, dflt);
         for (Recipient rcpt : rs) rcpt.doneByMta(r, queuedAs);

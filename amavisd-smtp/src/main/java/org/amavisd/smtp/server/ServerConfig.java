@@ -9,8 +9,8 @@ import java.util.function.Predicate;
  * What the listening side needs: the sockets ($inet_socket_bind x $inet_socket_port), the
  * number of workers ($max_servers), who may connect (@inet_acl) and the per-session settings.
  */
-public record ServerConfig(List<ListenAddress> listeners, int maxServers, Predicate<InetAddress> acl,
-        SessionSettings session) {
+public record ServerConfig(
+        List<ListenAddress> listeners, int maxServers, Predicate<InetAddress> acl, SessionSettings session) {
 
     /** One listening socket; host null or "*" means every interface, port 0 an ephemeral port (tests). */
     public record ListenAddress(String host, int port) {

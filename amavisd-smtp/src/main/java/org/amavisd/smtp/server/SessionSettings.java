@@ -18,8 +18,15 @@ import org.amavisd.core.pipeline.MessageProcessor;
  * @param listener told about each finished message (log line, statistics)
  * @param preserveEvidence keep the temp directory after an internal failure ($allow_preserving_evidence)
  */
-public record SessionSettings(String hostname, long messageSizeLimit, int recipientLimit, Duration timeout,
-        Path tempBase, boolean preserveEvidence, MessageProcessor processor, MessageListener listener) {
+public record SessionSettings(
+        String hostname,
+        long messageSizeLimit,
+        int recipientLimit,
+        Duration timeout,
+        Path tempBase,
+        boolean preserveEvidence,
+        MessageProcessor processor,
+        MessageListener listener) {
     public static final int MAX_COMMAND_LINE = 2048;
 
     public SessionSettings {

@@ -25,7 +25,8 @@ public final class SessionState {
     private final List<Recipient> recipients = new ArrayList<>();
     private int rcptAttempts;
 
-    public SessionState(SessionSettings settings, String peerAddress, int peerPort, String localAddress, int localPort) {
+    public SessionState(
+            SessionSettings settings, String peerAddress, int peerPort, String localAddress, int localPort) {
         this.settings = settings;
         this.peerAddress = peerAddress;
         this.peerPort = peerPort;

@@ -54,8 +54,8 @@ public final class SmtpServer {
         this.freeWorkers = new Semaphore(initial.maxServers());
         this.permitsTotal = new AtomicInteger(initial.maxServers());
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(initial.maxServers(), initial.maxServers(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+        this.workers = new ThreadPoolExecutor(
+                initial.maxServers(), initial.maxServers(), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "amavisd-worker-" + n.incrementAndGet());
                     t.setDaemon(false);
                     return t;
@@ -65,7 +65,8 @@ public final class SmtpServer {
     /** Binds every listening socket (all or none) and starts accepting. */
     public synchronized void start() throws IOException {
         selector = Selector.open();
-        Map<ServerConfig.ListenAddress, ServerSocketChannel> bound = bindAll(config.get().listeners());
+        Map<ServerConfig.ListenAddress, ServerSocketChannel> bound =
+                bindAll(config.get().listeners());
         bound.forEach(this::register);
         accepting = true;
         acceptor = new Thread(this::acceptLoop, "amavisd-acceptor");

@@ -69,10 +69,11 @@ public final class SmtpSession implements Runnable {
     @Override
     public void run() {
         String peer = socket.getInetAddress().getHostAddress();
-        SessionState state = new SessionState(settings, peer, socket.getPort(),
-                socket.getLocalAddress().getHostAddress(), socket.getLocalPort());
+        SessionState state = new SessionState(
+                settings, peer, socket.getPort(), socket.getLocalAddress().getHostAddress(), socket.getLocalPort());
         try (socket) {
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
+            socket.setSoTimeout(
+                    (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
             socket.setTcpNoDelay(true);
             SmtpInput in = new SmtpInput(socket.getInputStream());
             ReplyWriter out = new ReplyWriter(socket.getOutputStream());
@@ -148,8 +149,12 @@ public final class SmtpSession implements Runnable {
     /** Command text as UTF-8 (SMTPUTF8), falling back to Latin-1 so no byte is lost. */
     private static String decode(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return new String(bytes, StandardCharsets.ISO_8859_1);
         }
@@ -169,11 +174,13 @@ public final class SmtpSession implements Runnable {
             } catch (IOException e) {
                 log.error("cannot create a temporary directory under {}: {}", settings.tempBase(), e.toString());
                 in.readData(java.io.OutputStream.nullOutputStream(), 0); // stay in step with the client
-                return failAll(state, SmtpReply.of(451, "4.3.0", "id=" + logId + " - Error in creating temporary storage"));
+                return failAll(
+                        state, SmtpReply.of(451, "4.3.0", "id=" + logId + " - Error in creating temporary storage"));
             }
             SpoolDirectory.Received received;
             try {
-                received = spool.receive(in, settings.messageSizeLimit() > 0 ? settings.messageSizeLimit() : Long.MAX_VALUE);
+                received = spool.receive(
+                        in, settings.messageSizeLimit() > 0 ? settings.messageSizeLimit() : Long.MAX_VALUE);
             } catch (IOException e) { // the connection, not the disk: no reply can be given
                 spool.delete();
                 throw e;
@@ -186,18 +193,42 @@ public final class SmtpSession implements Runnable {
             if (data.overLimit()) {
                 spool.delete();
                 log.info("rejected: message size {} B exceeds limit {} B", data.size(), settings.messageSizeLimit());
-                return failAll(state, SmtpReply.of(552, "5.3.4", "Message size (" + data.size() + " B) exceeds size limit"));
+                return failAll(
+                        state, SmtpReply.of(552, "5.3.4", "Message size (" + data.size() + " B) exceeds size limit"));
             }
             if (received.writeError() != null) {
                 spool.preserveOrDelete(false, received.writeError());
-                log.error("cannot write message to {}: {}", spool.messageFile(), received.writeError().toString());
-                return failAll(state, SmtpReply.of(451, "4.3.0", "id=" + logId
-                        + " - Error writing message to temporary storage: " + received.writeError().getMessage()));
+                log.error(
+                        "cannot write message to {}: {}",
+                        spool.messageFile(),
+                        received.writeError().toString());
+                return failAll(
+                        state,
+                        SmtpReply.of(
+                                451,
+                                "4.3.0",
+                                "id=" + logId + " - Error writing message to temporary storage: "
+                                        + received.writeError().getMessage()));
             }
-            SessionInfo info = new SessionInfo(state.peerAddress(), state.peerPort(), state.localAddress(),
-                    state.localPort(), state.helo(), state.protocol());
-            MessageContext message = new MessageContext(mailId, logId, info, state.xforward().copy(), state.sender(),
-                    state.params(), state.recipients(), spool.directory(), spool.messageFile(), data.size(), receivedAt,
+            SessionInfo info = new SessionInfo(
+                    state.peerAddress(),
+                    state.peerPort(),
+                    state.localAddress(),
+                    state.localPort(),
+                    state.helo(),
+                    state.protocol());
+            MessageContext message = new MessageContext(
+                    mailId,
+                    logId,
+                    info,
+                    state.xforward().copy(),
+                    state.sender(),
+                    state.params(),
+                    state.recipients(),
+                    spool.directory(),
+                    spool.messageFile(),
+                    data.size(),
+                    receivedAt,
                     start);
             return process(state, message, spool);
         } finally {

@@ -37,7 +37,8 @@ public final class SpoolDirectory {
             String rnd = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
             Path dir = tempBase.resolve("amavis-" + stamp + "-" + logId + "-" + rnd);
             try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 return new SpoolDirectory(dir);
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 10) throw e;

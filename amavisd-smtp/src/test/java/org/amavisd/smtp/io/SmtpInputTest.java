@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class SmtpInputTest {
     private static SmtpInput input(String s) {
-        return new SmtpInput(new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1)), 7); // tiny buffer: every boundary
+        return new SmtpInput(
+                new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1)), 7); // tiny buffer: every boundary
     }
 
     private static String text(SmtpInput.CommandLine l) {

@@ -10,7 +10,10 @@ class PathArgumentTest {
     void parsesAddressAndParameters() throws Exception {
         PathArgument p = PathArgument.parse("<a@b.example> SIZE=100 body=8BITMIME SMTPUTF8");
         assertThat(p.address()).isEqualTo("a@b.example");
-        assertThat(p.params()).containsEntry("SIZE", "100").containsEntry("BODY", "8BITMIME").containsEntry("SMTPUTF8", null);
+        assertThat(p.params())
+                .containsEntry("SIZE", "100")
+                .containsEntry("BODY", "8BITMIME")
+                .containsEntry("SMTPUTF8", null);
     }
 
     @Test

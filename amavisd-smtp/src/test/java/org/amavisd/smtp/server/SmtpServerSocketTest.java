@@ -39,7 +39,8 @@ class SmtpServerSocketTest {
         if (mta != null) mta.close();
     }
 
-    private int start(RecordingMta backEnd, int maxServers, Duration timeout, long sizeLimit, Predicate<InetAddress> acl)
+    private int start(
+            RecordingMta backEnd, int maxServers, Duration timeout, long sizeLimit, Predicate<InetAddress> acl)
             throws IOException {
         this.mta = backEnd;
         ForwardMethod fm = ForwardMethod.parse("smtp:[127.0.0.1]:" + backEnd.port());
@@ -52,13 +53,16 @@ class SmtpServerSocketTest {
 
     private static MessageProcessor relayTo(ForwardMethod fm) {
         SmtpRelayClient relay = new SmtpRelayClient("amavis.test", SmtpRelayClient.Timeouts.DEFAULT);
-        return msg -> relay.relay(fm, msg, msg.recipients(), new byte[0], !msg.session().isLmtp());
+        return msg -> relay.relay(
+                fm, msg, msg.recipients(), new byte[0], !msg.session().isLmtp());
     }
 
-    private int startWith(MessageProcessor p, int maxServers, Duration timeout, long sizeLimit, Predicate<InetAddress> acl)
+    private int startWith(
+            MessageProcessor p, int maxServers, Duration timeout, long sizeLimit, Predicate<InetAddress> acl)
             throws IOException {
         SessionSettings s = new SessionSettings("amavis.test", sizeLimit, 100, timeout, temp, true, p, null);
-        server = new SmtpServer(new ServerConfig(List.of(new ServerConfig.ListenAddress("127.0.0.1", 0)), maxServers, acl, s));
+        server = new SmtpServer(
+                new ServerConfig(List.of(new ServerConfig.ListenAddress("127.0.0.1", 0)), maxServers, acl, s));
         server.start();
         return server.boundPorts().get(0);
     }
@@ -68,8 +72,9 @@ class SmtpServerSocketTest {
         int port = start(RecordingMta.smtp());
         try (ScriptedClient c = new ScriptedClient(port)) {
             String reply = c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG);
-            assertThat(reply).matches("250 2\\.0\\.0 from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:" + mta.port()
-                    + "\\): 250 2\\.0\\.0 Ok: queued as Q\\d+");
+            assertThat(reply)
+                    .matches("250 2\\.0\\.0 from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:" + mta.port()
+                            + "\\): 250 2\\.0\\.0 Ok: queued as Q\\d+");
         }
         assertThat(mta.messages()).hasSize(1);
         RecordingMta.Message m = mta.messages().get(0);
@@ -87,9 +92,17 @@ class SmtpServerSocketTest {
         try (ScriptedClient c = new ScriptedClient(port)) {
             assertThat(c.reply()).startsWith("220 [127.0.0.1] ESMTP");
             String ehlo = c.command("EHLO front.test");
-            assertThat(ehlo.split("\n")).containsExactly("250-amavis.test", "250-VRFY", "250-PIPELINING",
-                    "250-SIZE 20000000", "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250-SMTPUTF8", "250-DSN",
-                    "250 XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE");
+            assertThat(ehlo.split("\n"))
+                    .containsExactly(
+                            "250-amavis.test",
+                            "250-VRFY",
+                            "250-PIPELINING",
+                            "250-SIZE 20000000",
+                            "250-ENHANCEDSTATUSCODES",
+                            "250-8BITMIME",
+                            "250-SMTPUTF8",
+                            "250-DSN",
+                            "250 XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE");
             assertThat(c.command("HELO front.test")).isEqualTo("250 amavis.test");
             assertThat(c.command("MAIL FROM:<a@b> SIZE=10")).startsWith("555 5.5.4");
         }
@@ -125,9 +138,11 @@ class SmtpServerSocketTest {
             c.command("RCPT TO:<no@example.net>");
             c.command("DATA");
             c.send(ScriptedClient.dotStuff(MSG) + ".\r\n");
-            assertThat(c.reply()).startsWith("250 2.0.0 from MTA(smtp:[127.0.0.1]:" + mta.port() + "): 250 2.0.0 Ok: queued as");
-            assertThat(c.reply()).isEqualTo("550 5.1.1 from MTA(smtp:[127.0.0.1]:" + mta.port()
-                    + "): 550 5.1.1 <no@example.net>: unknown user");
+            assertThat(c.reply())
+                    .startsWith("250 2.0.0 from MTA(smtp:[127.0.0.1]:" + mta.port() + "): 250 2.0.0 Ok: queued as");
+            assertThat(c.reply())
+                    .isEqualTo("550 5.1.1 from MTA(smtp:[127.0.0.1]:" + mta.port()
+                            + "): 550 5.1.1 <no@example.net>: unknown user");
         }
         assertThat(mta.messages()).hasSize(1);
         assertThat(mta.messages().get(0).rcptTo()).containsExactly("<yes@example.net>", "<no@example.net>");
@@ -138,7 +153,11 @@ class SmtpServerSocketTest {
         RecordingMta lmtp = new RecordingMta(true, List.of("PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME"));
         lmtp.dataReply("full@example.net", "452 4.2.2 <full@example.net> mailbox full");
         this.mta = lmtp;
-        int port = startWith(relayTo(ForwardMethod.parse("lmtp:[127.0.0.1]:" + lmtp.port())), 2, Duration.ofSeconds(30), 0,
+        int port = startWith(
+                relayTo(ForwardMethod.parse("lmtp:[127.0.0.1]:" + lmtp.port())),
+                2,
+                Duration.ofSeconds(30),
+                0,
                 a -> true);
         try (ScriptedClient c = new ScriptedClient(port)) {
             c.reply();
@@ -148,7 +167,9 @@ class SmtpServerSocketTest {
             c.command("RCPT TO:<full@example.net>");
             c.command("DATA");
             c.send(ScriptedClient.dotStuff(MSG) + ".\r\n");
-            assertThat(c.reply()).matches("250 2\\.0\\.0 from MTA\\(lmtp:\\[127\\.0\\.0\\.1\\]:\\d+\\): 250 2\\.0\\.0 <ok@example\\.net> Ok: queued as Q\\d+");
+            assertThat(c.reply())
+                    .matches(
+                            "250 2\\.0\\.0 from MTA\\(lmtp:\\[127\\.0\\.0\\.1\\]:\\d+\\): 250 2\\.0\\.0 <ok@example\\.net> Ok: queued as Q\\d+");
             assertThat(c.reply()).startsWith("452 4.2.2 from MTA(lmtp:").endsWith("mailbox full");
         }
         assertThat(lmtp.transcript()).anyMatch(l -> l.startsWith("LHLO "));
@@ -159,13 +180,18 @@ class SmtpServerSocketTest {
         RecordingMta lmtp = new RecordingMta(true, List.of("PIPELINING", "ENHANCEDSTATUSCODES"));
         lmtp.dataReply("gone@example.net", "550 5.1.1 <gone@example.net> no such user");
         this.mta = lmtp;
-        int port = startWith(relayTo(ForwardMethod.parse("lmtp:[127.0.0.1]:" + lmtp.port())), 2, Duration.ofSeconds(30), 0,
+        int port = startWith(
+                relayTo(ForwardMethod.parse("lmtp:[127.0.0.1]:" + lmtp.port())),
+                2,
+                Duration.ofSeconds(30),
+                0,
                 a -> true);
         try (ScriptedClient c = new ScriptedClient(port)) {
             // one reply must cover both: the rejection is not lost (the front MTA retries; the
             // delivered recipient may see a duplicate, which is better than a silent loss)
             assertThat(c.sendMail("EHLO", "a@example.org", List.of("ok@example.net", "gone@example.net"), MSG))
-                    .startsWith("451 4.5.0 id=").contains("1 recipient(s) accepted but 1 rejected");
+                    .startsWith("451 4.5.0 id=")
+                    .contains("1 recipient(s) accepted but 1 rejected");
         }
     }
 
@@ -176,7 +202,9 @@ class SmtpServerSocketTest {
             String reply = c.sendMail("EHLO", "a@example.org", List.of("ok@example.net", "reject@example.net"), MSG);
             assertThat(reply).startsWith("451 4.5.0 id=").contains("1 recipient(s) rejected by MTA");
         }
-        assertThat(mta.messages()).as("nothing delivered, so the front MTA's retry duplicates nothing").isEmpty();
+        assertThat(mta.messages())
+                .as("nothing delivered, so the front MTA's retry duplicates nothing")
+                .isEmpty();
         assertThat(mta.transcript()).contains("RSET");
     }
 
@@ -185,7 +213,9 @@ class SmtpServerSocketTest {
         int port = start(RecordingMta.smtp());
         try (ScriptedClient c = new ScriptedClient(port)) {
             String reply = c.sendMail("EHLO", "a@example.org", List.of("reject@example.net"), MSG);
-            assertThat(reply).startsWith("550 5.1.1 from MTA(").endsWith("<reject@example.net>: Recipient address rejected");
+            assertThat(reply)
+                    .startsWith("550 5.1.1 from MTA(")
+                    .endsWith("<reject@example.net>: Recipient address rejected");
         }
     }
 
@@ -204,19 +234,26 @@ class SmtpServerSocketTest {
         try (ScriptedClient c = new ScriptedClient(port)) {
             c.reply();
             c.command("EHLO front.test");
-            assertThat(c.command("XFORWARD NAME=client.example.org ADDR=192.0.2.7 PORT=4711")).isEqualTo("250 2.0.0 Ok");
-            assertThat(c.command("XFORWARD PROTO=ESMTP HELO=helo+20name IDENT=ABC123 SOURCE=REMOTE")).isEqualTo("250 2.0.0 Ok");
-            assertThat(c.command("MAIL FROM:<a@example.org> RET=HDRS ENVID=env+2Bid SIZE=100 BODY=8BITMIME")).startsWith("250");
-            assertThat(c.command("RCPT TO:<b@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;b@example.net")).startsWith("250");
+            assertThat(c.command("XFORWARD NAME=client.example.org ADDR=192.0.2.7 PORT=4711"))
+                    .isEqualTo("250 2.0.0 Ok");
+            assertThat(c.command("XFORWARD PROTO=ESMTP HELO=helo+20name IDENT=ABC123 SOURCE=REMOTE"))
+                    .isEqualTo("250 2.0.0 Ok");
+            assertThat(c.command("MAIL FROM:<a@example.org> RET=HDRS ENVID=env+2Bid SIZE=100 BODY=8BITMIME"))
+                    .startsWith("250");
+            assertThat(c.command("RCPT TO:<b@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;b@example.net"))
+                    .startsWith("250");
             assertThat(c.command("XFORWARD ADDR=10.0.0.1")).startsWith("503 5.5.1");
             c.command("DATA");
             c.send(ScriptedClient.dotStuff(MSG) + ".\r\n");
             assertThat(c.reply()).startsWith("250 2.0.0 from MTA");
         }
         List<String> cmds = mta.messages().get(0).commands();
-        assertThat(String.join("\n", cmds)).contains("XFORWARD NAME=client.example.org ADDR=192.0.2.7 PORT=4711 PROTO=ESMTP "
-                + "HELO=helo?name IDENT=ABC123 SOURCE=REMOTE");
-        assertThat(cmds).anyMatch(l -> l.startsWith("MAIL FROM:<a@example.org> SIZE=") && l.endsWith(" BODY=8BITMIME RET=HDRS ENVID=env+2Bid"));
+        assertThat(String.join("\n", cmds))
+                .contains("XFORWARD NAME=client.example.org ADDR=192.0.2.7 PORT=4711 PROTO=ESMTP "
+                        + "HELO=helo?name IDENT=ABC123 SOURCE=REMOTE");
+        assertThat(cmds)
+                .anyMatch(l -> l.startsWith("MAIL FROM:<a@example.org> SIZE=")
+                        && l.endsWith(" BODY=8BITMIME RET=HDRS ENVID=env+2Bid"));
         assertThat(cmds).contains("RCPT TO:<b@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;b@example.net");
     }
 
@@ -227,7 +264,9 @@ class SmtpServerSocketTest {
         int port = start(dead);
         try (ScriptedClient c = new ScriptedClient(port)) {
             String reply = c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG);
-            assertThat(reply).startsWith("451 4.5.0 id=").contains("Temporary MTA failure on relaying")
+            assertThat(reply)
+                    .startsWith("451 4.5.0 id=")
+                    .contains("Temporary MTA failure on relaying")
                     .contains("during fwd-connect");
         }
     }
@@ -238,7 +277,8 @@ class SmtpServerSocketTest {
         backEnd.setGreeting("554 5.3.2 go away");
         int port = start(backEnd);
         try (ScriptedClient c = new ScriptedClient(port)) {
-            assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG)).startsWith("451 4.5.0");
+            assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
+                    .startsWith("451 4.5.0");
         }
     }
 
@@ -358,7 +398,8 @@ class SmtpServerSocketTest {
     @Test
     void connectionsBeyondMaxServersWaitForAFreeWorker() throws Exception {
         int port = start(RecordingMta.smtp(), 1, Duration.ofSeconds(30), 0, a -> true);
-        try (ScriptedClient first = new ScriptedClient(port); ScriptedClient second = new ScriptedClient(port)) {
+        try (ScriptedClient first = new ScriptedClient(port);
+                ScriptedClient second = new ScriptedClient(port)) {
             assertThat(first.reply()).startsWith("220");
             CompletableFuture<String> secondBanner = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -368,7 +409,9 @@ class SmtpServerSocketTest {
                 }
             });
             Thread.sleep(300);
-            assertThat(secondBanner).as("no banner while the only worker is busy").isNotDone();
+            assertThat(secondBanner)
+                    .as("no banner while the only worker is busy")
+                    .isNotDone();
             first.command("QUIT");
             assertThat(secondBanner.get(10, TimeUnit.SECONDS)).startsWith("220");
         }
@@ -377,7 +420,8 @@ class SmtpServerSocketTest {
     @Test
     void stopLetsTheMessageInProgressFinishAndRefusesNewConnections() throws Exception {
         int port = start(RecordingMta.smtp());
-        try (ScriptedClient busy = new ScriptedClient(port); ScriptedClient idle = new ScriptedClient(port)) {
+        try (ScriptedClient busy = new ScriptedClient(port);
+                ScriptedClient idle = new ScriptedClient(port)) {
             busy.reply();
             idle.reply();
             idle.command("EHLO idle.test");
@@ -401,9 +445,14 @@ class SmtpServerSocketTest {
 
     @Test
     void processorFailureTempfailsAndPreservesTheEvidence() throws Exception {
-        int port = startWith(msg -> {
-            throw new IllegalStateException("scanner exploded");
-        }, 2, Duration.ofSeconds(30), 0, a -> true);
+        int port = startWith(
+                msg -> {
+                    throw new IllegalStateException("scanner exploded");
+                },
+                2,
+                Duration.ofSeconds(30),
+                0,
+                a -> true);
         try (ScriptedClient c = new ScriptedClient(port)) {
             String reply = c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG);
             assertThat(reply).startsWith("451 4.5.0 Error in processing, id=").contains("scanner exploded");
@@ -417,8 +466,14 @@ class SmtpServerSocketTest {
 
     @Test
     void unsettledRecipientIsTempfailedUnderLmtp() throws Exception {
-        int port = startWith(msg -> msg.recipients().get(0).doneByFilter(
-                org.amavisd.core.smtp.SmtpReply.of(250, "2.7.0", "Ok, discarded")), 2, Duration.ofSeconds(30), 0, a -> true);
+        int port = startWith(
+                msg -> msg.recipients()
+                        .get(0)
+                        .doneByFilter(org.amavisd.core.smtp.SmtpReply.of(250, "2.7.0", "Ok, discarded")),
+                2,
+                Duration.ofSeconds(30),
+                0,
+                a -> true);
         try (ScriptedClient c = new ScriptedClient(port)) {
             c.reply();
             c.command("LHLO front.test");
@@ -431,5 +486,4 @@ class SmtpServerSocketTest {
             assertThat(c.reply()).startsWith("451 4.5.0 Error in processing");
         }
     }
-
 }

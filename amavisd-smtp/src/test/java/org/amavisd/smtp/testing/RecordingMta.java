@@ -45,8 +45,16 @@ public final class RecordingMta implements AutoCloseable {
     }
 
     public static RecordingMta smtp() throws IOException {
-        return new RecordingMta(false, List.of("PIPELINING", "SIZE 10240000", "8BITMIME", "SMTPUTF8", "DSN",
-                "ENHANCEDSTATUSCODES", "XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE"));
+        return new RecordingMta(
+                false,
+                List.of(
+                        "PIPELINING",
+                        "SIZE 10240000",
+                        "8BITMIME",
+                        "SMTPUTF8",
+                        "DSN",
+                        "ENHANCEDSTATUSCODES",
+                        "XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE"));
     }
 
     public int port() {
@@ -107,7 +115,8 @@ public final class RecordingMta implements AutoCloseable {
                     case "EHLO", "LHLO" -> {
                         StringBuilder sb = new StringBuilder("250-backend.test");
                         for (int i = 0; i < extensions.size(); i++) {
-                            sb.append(i == extensions.size() - 1 ? "\r\n250 " : "\r\n250-").append(extensions.get(i));
+                            sb.append(i == extensions.size() - 1 ? "\r\n250 " : "\r\n250-")
+                                    .append(extensions.get(i));
                         }
                         if (extensions.isEmpty()) sb = new StringBuilder("250 backend.test");
                         say(out, sb.toString());
@@ -124,9 +133,13 @@ public final class RecordingMta implements AutoCloseable {
                         String rcpt = line.substring(8);
                         String addr = rcpt.replaceAll("^<([^>]*)>.*$", "$1");
                         rcpts.add(rcpt);
-                        String reply = rcptReplies.getOrDefault(addr, addr.startsWith("reject@") ? "550 5.1.1 <" + addr
-                                + ">: Recipient address rejected" : addr.startsWith("tempfail@") ? "450 4.2.0 <" + addr
-                                + ">: try later" : "250 2.1.5 Ok");
+                        String reply = rcptReplies.getOrDefault(
+                                addr,
+                                addr.startsWith("reject@")
+                                        ? "550 5.1.1 <" + addr + ">: Recipient address rejected"
+                                        : addr.startsWith("tempfail@")
+                                                ? "450 4.2.0 <" + addr + ">: try later"
+                                                : "250 2.1.5 Ok");
                         if (reply.startsWith("2")) accepted.add(addr);
                         say(out, reply);
                     }
@@ -143,7 +156,8 @@ public final class RecordingMta implements AutoCloseable {
                             StringBuilder sb = new StringBuilder();
                             for (String a : accepted) {
                                 if (sb.length() > 0) sb.append("\r\n");
-                                sb.append(dataReplies.getOrDefault(a, "250 2.0.0 <" + a + "> Ok: queued as Q" + queueIds.incrementAndGet()));
+                                sb.append(dataReplies.getOrDefault(
+                                        a, "250 2.0.0 <" + a + "> Ok: queued as Q" + queueIds.incrementAndGet()));
                             }
                             say(out, sb.toString());
                         } else {
@@ -198,5 +212,4 @@ public final class RecordingMta implements AutoCloseable {
     public void close() throws IOException {
         server.close();
     }
-
 }

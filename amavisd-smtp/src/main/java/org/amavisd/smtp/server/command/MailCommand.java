@@ -14,7 +14,8 @@ public final class MailCommand implements CommandHandler {
     public Response handle(SessionState state, String args) {
         if (!state.isGreeted()) return Response.reply(503, "5.5.1", "Error: send HELO/EHLO/LHLO first");
         if (state.inTransaction()) return Response.reply(503, "5.5.1", "Error: nested MAIL command");
-        if (!args.regionMatches(true, 0, "FROM:", 0, 5)) return Response.reply(501, "5.5.4", "Syntax: MAIL FROM:<address>");
+        if (!args.regionMatches(true, 0, "FROM:", 0, 5))
+            return Response.reply(501, "5.5.4", "Syntax: MAIL FROM:<address>");
         PathArgument path;
         try {
             path = PathArgument.parse(args.substring(5));

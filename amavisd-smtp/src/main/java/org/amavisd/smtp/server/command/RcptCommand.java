@@ -20,7 +20,8 @@ public final class RcptCommand implements CommandHandler {
         } catch (PathArgument.SyntaxException e) {
             return Response.reply(501, "5.1.3", "Bad recipient address syntax: " + e.getMessage());
         }
-        if (path.address().isEmpty()) return Response.reply(501, "5.1.3", "Bad recipient address syntax: empty address");
+        if (path.address().isEmpty())
+            return Response.reply(501, "5.1.3", "Bad recipient address syntax: empty address");
         if (state.countRcptAttempt() > state.settings().recipientLimit()) {
             return Response.reply(452, "4.5.3", "Too many recipients");
         }

@@ -16,7 +16,8 @@ public final class SimpleCommands {
 
     public static final CommandHandler QUIT = (state, args) -> {
         if (!args.isBlank()) return Response.reply(501, "5.5.4", "Error: QUIT does not accept arguments");
-        return new Response.Close(SmtpReply.of(221, "2.0.0", state.settings().hostname() + " amavisd closing transmission channel"));
+        return new Response.Close(
+                SmtpReply.of(221, "2.0.0", state.settings().hostname() + " amavisd closing transmission channel"));
     };
 
     public static final CommandHandler VRFY = (state, args) -> {
@@ -24,9 +25,9 @@ public final class SimpleCommands {
         return Response.reply(252, "2.0.0", "Argument not checked");
     };
 
-    public static final CommandHandler HELP = (state, args) ->
-            Response.reply(214, "2.0.0", "http://www.postfix.org/FILTER_README.html and amavisd's docs/ say how to use this service");
+    public static final CommandHandler HELP = (state, args) -> Response.reply(
+            214, "2.0.0", "http://www.postfix.org/FILTER_README.html and amavisd's docs/ say how to use this service");
 
-    public static final CommandHandler NOT_IMPLEMENTED = (state, args) ->
-            Response.reply(502, "5.5.1", "Error: command not implemented");
+    public static final CommandHandler NOT_IMPLEMENTED =
+            (state, args) -> Response.reply(502, "5.5.1", "Error: command not implemented");
 }

@@ -8,7 +8,8 @@ import org.amavisd.smtp.server.SessionState;
 public final class XforwardCommand implements CommandHandler {
     @Override
     public Response handle(SessionState state, String args) {
-        if (state.inTransaction()) return Response.reply(503, "5.5.1", "Error: XFORWARD not allowed within transaction");
+        if (state.inTransaction())
+            return Response.reply(503, "5.5.1", "Error: XFORWARD not allowed within transaction");
         String a = args.trim();
         if (a.isEmpty()) return Response.reply(501, "5.5.4", "Syntax: XFORWARD attribute=value...");
         XForward parsed = new XForward();
@@ -16,7 +17,8 @@ public final class XforwardCommand implements CommandHandler {
             int eq = item.indexOf('=');
             if (eq <= 0) return Response.reply(501, "5.5.4", "Bad XFORWARD syntax: " + item);
             String name = item.substring(0, eq);
-            if (!XForward.isKnownAttribute(name)) return Response.reply(501, "5.5.4", "Bad XFORWARD attribute name: " + name);
+            if (!XForward.isKnownAttribute(name))
+                return Response.reply(501, "5.5.4", "Bad XFORWARD attribute name: " + name);
             String value = Xtext.decode(item.substring(eq + 1));
             if (value == null) return Response.reply(501, "5.5.4", "Bad XFORWARD attribute value: " + name);
             parsed.put(name, value);

@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 /** Handlers against a session state alone: no socket. */
 class CommandHandlersTest {
     private final SessionState state = new SessionState(
-            new SessionSettings("amavis.test", 100_000, 2, Duration.ofSeconds(1), Path.of("/tmp"), false, m -> {}, null),
-            "127.0.0.1", 4000, "127.0.0.1", 10024);
+            new SessionSettings(
+                    "amavis.test", 100_000, 2, Duration.ofSeconds(1), Path.of("/tmp"), false, m -> {}, null),
+            "127.0.0.1",
+            4000,
+            "127.0.0.1",
+            10024);
 
     private String run(String verb, String args) {
         return CommandRegistry.lookup(verb).handle(state, args).reply().toString();
@@ -32,7 +36,8 @@ class CommandHandlersTest {
     @Test
     void mailKeepsTheDsnAndBodyParameters() {
         run("EHLO", "front");
-        assertThat(run("MAIL", "FROM:<s@x> RET=full ENVID=QQ314159 BODY=8bitmime SMTPUTF8 AUTH=<>")).startsWith("250 2.1.0");
+        assertThat(run("MAIL", "FROM:<s@x> RET=full ENVID=QQ314159 BODY=8bitmime SMTPUTF8 AUTH=<>"))
+                .startsWith("250 2.1.0");
         assertThat(state.params().ret()).isEqualTo("FULL");
         assertThat(state.params().envid()).isEqualTo("QQ314159");
         assertThat(state.params().is8bit()).isTrue();
