@@ -35,7 +35,8 @@ final class SmtpClientConnection implements AutoCloseable {
     }
 
     static SmtpClientConnection connect(String host, int port, Duration connectTimeout) throws IOException {
-        Socket s = new Socket();
+        Socket s =
+                new Socket(java.net.Proxy.NO_PROXY); // the back end is reached directly: no proxy selector per message
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(InetAddress.getByName(host), port), (int) connectTimeout.toMillis());
