@@ -35,12 +35,26 @@ public final class SmtpRelayClient {
                 new Timeouts(Duration.ofSeconds(35), Duration.ofMinutes(5), Duration.ofMinutes(10));
     }
 
+    /** How long an idle back-end connection is kept for the worker's next message. */
+    static final Duration MAX_IDLE = Duration.ofSeconds(60);
+
+    private record Cached(ForwardMethod method, SmtpClientConnection conn, long lastUsed) {}
+
     private final String heloName;
     private final Timeouts timeouts;
+    private final boolean connectionCache;
+    // one connection per worker thread, as amavisd-new keeps one per child ($smtp_connection_cache_enable)
+    private final ThreadLocal<Cached> cache = new ThreadLocal<>();
 
     public SmtpRelayClient(String heloName, Timeouts timeouts) {
+        this(heloName, timeouts, true);
+    }
+
+    /** @param connectionCache keep the back-end connection for the next message (RSET between messages) */
+    public SmtpRelayClient(String heloName, Timeouts timeouts, boolean connectionCache) {
         this.heloName = heloName;
         this.timeouts = timeouts;
+        this.connectionCache = connectionCache;
     }
 
     /**
@@ -61,16 +75,22 @@ public final class SmtpRelayClient {
                 method.resolve(msg.session().peerAddress(), msg.session().localPort());
         String mtaId = fm.toString();
         String stage = "fwd-connect";
-        try (SmtpClientConnection conn = SmtpClientConnection.connect(fm.host(), fm.port(), timeouts.connect())) {
-            conn.timeout(timeouts.command());
-            SmtpReply greeting = conn.readReply();
-            if (greeting.code()
-                    != 220) { // even a 5xx greeting is a tempfail: a misconfigured back end must not bounce mail
-                throw new IOException("negative greeting: " + greeting);
-            }
-            stage = "fwd-ehlo";
-            if (!greet(conn, fm.isLmtp())) {
-                throw new IOException("MTA refused EHLO/LHLO and HELO");
+        SmtpClientConnection conn = null;
+        boolean keep = false;
+        try {
+            conn = reuse(fm);
+            if (conn == null) {
+                conn = SmtpClientConnection.connect(fm.host(), fm.port(), timeouts.connect());
+                conn.timeout(timeouts.command());
+                SmtpReply greeting = conn.readReply();
+                if (greeting.code()
+                        != 220) { // even a 5xx greeting is a tempfail: a misconfigured back end must not bounce mail
+                    throw new IOException("negative greeting: " + greeting);
+                }
+                stage = "fwd-ehlo";
+                if (!greet(conn, fm.isLmtp())) {
+                    throw new IOException("MTA refused EHLO/LHLO and HELO");
+                }
             }
             List<Recipient> pending = new ArrayList<>(recipients);
             if (!checkCapabilities(conn, msg, pending, mtaId)) {
@@ -114,9 +134,7 @@ public final class SmtpRelayClient {
                 SmtpReply end = conn.readReply();
                 for (Recipient r : accepted) settleOne(r, end, mtaId);
             }
-            stage = "fwd-quit";
-            conn.timeout(Duration.ofSeconds(10));
-            quit(conn);
+            keep = true; // a clean end: the connection can carry the next message
         } catch (IOException | RuntimeException e) {
             String detail = e.getMessage() == null ? e.toString() : e.getMessage();
             log.info("relaying to {} failed during {}: {}", mtaId, stage, detail);
@@ -128,7 +146,38 @@ public final class SmtpRelayClient {
             for (Recipient r : recipients) {
                 if (!r.isDone()) r.doneByFilter(tempfail);
             }
+        } finally {
+            if (conn != null) {
+                if (keep && connectionCache) {
+                    cache.set(new Cached(fm, conn, System.nanoTime()));
+                } else if (keep) {
+                    quit(conn);
+                    conn.close();
+                } else {
+                    conn.close();
+                }
+            }
         }
+    }
+
+    /** This worker's connection from the previous message, if it goes to the same place and still answers RSET. */
+    private SmtpClientConnection reuse(ForwardMethod fm) {
+        Cached c = cache.get();
+        cache.remove();
+        if (c == null) return null;
+        if (!c.method().equals(fm) || System.nanoTime() - c.lastUsed() > MAX_IDLE.toNanos()) {
+            quit(c.conn());
+            c.conn().close();
+            return null;
+        }
+        try {
+            c.conn().timeout(timeouts.command());
+            if (c.conn().command("RSET").code() == 250) return c.conn();
+        } catch (IOException e) {
+            log.debug("cached connection to {} is gone: {}", fm, e.toString());
+        }
+        c.conn().close();
+        return null;
     }
 
     private boolean greet(SmtpClientConnection conn, boolean lmtp) throws IOException {

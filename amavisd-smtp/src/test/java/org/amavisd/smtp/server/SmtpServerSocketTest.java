@@ -87,6 +87,38 @@ class SmtpServerSocketTest {
     }
 
     @Test
+    void theBackEndConnectionCarriesTheNextMessageAfterRset() throws Exception {
+        int port = start(RecordingMta.smtp(), 1, Duration.ofSeconds(30), 0, a -> true);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
+                    .startsWith("250 2.0.0 from MTA");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<c@example.net>");
+            c.command("DATA");
+            c.send(ScriptedClient.dotStuff(MSG) + ".\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0 from MTA");
+        }
+        assertThat(mta.messages()).hasSize(2);
+        assertThat(mta.connections()).as("one worker, one back-end connection").isEqualTo(1);
+        assertThat(mta.transcript()).contains("RSET");
+    }
+
+    @Test
+    void aCachedConnectionTheBackEndClosedIsReplacedWithoutLosingTheMessage() throws Exception {
+        RecordingMta backEnd = RecordingMta.smtp();
+        backEnd.hangUpAfterData(true);
+        int port = start(backEnd, 1, Duration.ofSeconds(30), 0, a -> true);
+        for (int i = 0; i < 3; i++) {
+            try (ScriptedClient c = new ScriptedClient(port)) {
+                assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
+                        .startsWith("250 2.0.0 from MTA");
+            }
+        }
+        assertThat(mta.messages()).hasSize(3);
+        assertThat(mta.connections()).isEqualTo(3);
+    }
+
+    @Test
     void ehloListsTheExtensionsAndHeloListsNone() throws Exception {
         int port = start(RecordingMta.smtp(), 2, Duration.ofSeconds(30), 20_000_000, a -> true);
         try (ScriptedClient c = new ScriptedClient(port)) {

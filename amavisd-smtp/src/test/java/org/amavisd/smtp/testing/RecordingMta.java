@@ -33,6 +33,8 @@ public final class RecordingMta implements AutoCloseable {
     private final Map<String, String> dataReplies = new ConcurrentHashMap<>();
     private final AtomicInteger queueIds = new AtomicInteger(1000);
     private volatile String greeting = "220 backend.test ESMTP recording";
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean hangUpAfterData;
     private final Thread thread;
 
     public RecordingMta(boolean lmtp, List<String> extensions) throws IOException {
@@ -69,6 +71,16 @@ public final class RecordingMta implements AutoCloseable {
         return Collections.unmodifiableList(transcript);
     }
 
+    /** How many connections were accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Close the connection after each message, as an MTA whose idle timeout ran out would. */
+    public void hangUpAfterData(boolean hangUp) {
+        this.hangUpAfterData = hangUp;
+    }
+
     public void setGreeting(String greeting) {
         this.greeting = greeting;
     }
@@ -87,6 +99,7 @@ public final class RecordingMta implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                connections.incrementAndGet();
                 Thread t = new Thread(() -> serve(s), "recording-mta-session");
                 t.setDaemon(true);
                 t.start();
@@ -163,6 +176,7 @@ public final class RecordingMta implements AutoCloseable {
                         } else {
                             say(out, "250 2.0.0 Ok: queued as Q" + queueIds.incrementAndGet());
                         }
+                        if (hangUpAfterData) return;
                     }
                     case "RSET" -> {
                         from = null;
