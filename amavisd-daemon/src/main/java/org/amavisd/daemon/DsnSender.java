@@ -52,7 +52,7 @@ final class DsnSender {
                     Files.size(file),
                     java.time.Instant.now(),
                     System.nanoTime());
-            relay.relay(notifyMethod, dsn, List.of(to), new byte[0], true);
+            relay.relay(notifyMethod, dsn, List.of(to), new byte[0]);
             if (to.reply().isPositive()) {
                 log.info("DSN: sent to {} for {} rejected recipient(s), {}", msg.sender(), failed.size(), to.reply());
                 return true;

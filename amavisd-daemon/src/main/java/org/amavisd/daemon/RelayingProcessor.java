@@ -44,7 +44,7 @@ final class RelayingProcessor implements MessageProcessor {
                 msg.recipients().stream().filter(r -> !r.isDone()).toList();
         if (open.isEmpty()) return;
         byte[] prefix = receivedHeader(msg, open).getBytes(StandardCharsets.UTF_8);
-        relay.relay(forwardMethod(msg), msg, open, prefix, false);
+        relay.relay(forwardMethod(msg), msg, open, prefix);
         if (!msg.session().isLmtp()) reportRejections(msg);
     }
 

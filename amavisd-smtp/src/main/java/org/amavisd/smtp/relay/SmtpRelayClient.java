@@ -61,16 +61,8 @@ public final class SmtpRelayClient {
      * Sends the message to {@code recipients} (a subset of the message's, all not yet done).
      *
      * @param headerPrefix header lines (CRLF-terminated) to put in front of the message
-     * @param allOrNothing when the front MTA speaks SMTP it can be given only one reply: if the MTA
-     *     rejects some recipients but not others, nothing is sent and all are tempfailed, so that
-     *     neither a delivery is duplicated nor a rejection lost
      */
-    public void relay(
-            ForwardMethod method,
-            MessageContext msg,
-            List<Recipient> recipients,
-            byte[] headerPrefix,
-            boolean allOrNothing) {
+    public void relay(ForwardMethod method, MessageContext msg, List<Recipient> recipients, byte[] headerPrefix) {
         ForwardMethod fm =
                 method.resolve(msg.session().peerAddress(), msg.session().localPort());
         String mtaId = fm.toString();
@@ -105,22 +97,10 @@ public final class SmtpRelayClient {
                 quit(conn);
                 return;
             }
-            if (allOrNothing && accepted.size() < pending.size()) {
-                conn.command("RSET");
-                quit(conn);
-                SmtpReply tempfail = SmtpReply.of(
-                        451,
-                        "4.5.0",
-                        "id=" + msg.logId() + " - " + (pending.size() - accepted.size())
-                                + " recipient(s) rejected by MTA(" + mtaId
-                                + "), not delivering to the rest either until DSN is available");
-                accepted.forEach(r -> r.doneByFilter(tempfail));
-                return;
-            }
             stage = "fwd-data-cmd";
             SmtpReply data = conn.command("DATA");
             if (data.code() != 354) {
-                settle(accepted, data, mtaId, "5.5.0", null, msg.logId(), "DATA");
+                settle(accepted, data, mtaId, "5.5.0", "DATA");
                 quit(conn);
                 return;
             }
@@ -266,7 +246,7 @@ public final class SmtpRelayClient {
         if (!pipelining) conn.flush();
         SmtpReply mailReply = pipelining ? null : conn.readReply();
         if (mailReply != null && !mailReply.isPositive()) {
-            settle(pending, mailReply, mtaId, "5.1.0", null, msg.logId(), "MAIL FROM");
+            settle(pending, mailReply, mtaId, "5.1.0", "MAIL FROM");
             return List.of();
         }
         List<SmtpReply> rcptReplies = new ArrayList<>();
@@ -286,7 +266,7 @@ public final class SmtpRelayClient {
             mailReply = conn.readReply();
             for (int i = 0; i < pending.size(); i++) rcptReplies.add(conn.readReply());
             if (!mailReply.isPositive()) {
-                settle(pending, mailReply, mtaId, "5.1.0", null, msg.logId(), "MAIL FROM");
+                settle(pending, mailReply, mtaId, "5.1.0", "MAIL FROM");
                 return List.of();
             }
         }
@@ -325,17 +305,10 @@ public final class SmtpRelayClient {
         r.doneByMta(fromMta(reply, mtaId, "2.0.0"), m.find() ? m.group(1) : null);
     }
 
-    private static void settle(
-            List<Recipient> rs,
-            SmtpReply reply,
-            String mtaId,
-            String dflt,
-            String queuedAs,
-            String logId,
-            String what) {
+    private static void settle(List<Recipient> rs, SmtpReply reply, String mtaId, String dflt, String what) {
         log.info("MTA({}) answered {}: {}", mtaId, what, reply);
         SmtpReply r = fromMta(reply, mtaId, dflt);
-        for (Recipient rcpt : rs) rcpt.doneByMta(r, queuedAs);
+        for (Recipient rcpt : rs) rcpt.doneByMta(r, null);
     }
 
     /**

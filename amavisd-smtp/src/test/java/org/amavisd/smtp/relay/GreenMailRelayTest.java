@@ -57,8 +57,7 @@ class GreenMailRelayTest {
                         ForwardMethod.parse("smtp:[127.0.0.1]:" + port),
                         msg,
                         List.of(r),
-                        "X-Test: prefixed\r\n".getBytes(StandardCharsets.US_ASCII),
-                        true);
+                        "X-Test: prefixed\r\n".getBytes(StandardCharsets.US_ASCII));
 
         assertThat(r.reply().toString()).startsWith("250 2.0.0 from MTA(smtp:[127.0.0.1]:" + port + "): 250 ");
         assertThat(r.done()).isEqualTo(Recipient.Done.BY_MTA);
