@@ -1,6 +1,8 @@
 package org.amavisd.core.mail;
 
 import java.util.Objects;
+import org.amavisd.core.ccat.CcatList;
+import org.amavisd.core.ccat.Destiny;
 import org.amavisd.core.smtp.SmtpReply;
 
 /**
@@ -23,6 +25,9 @@ public final class Recipient {
     private Done done = Done.NOT_DONE;
     private String queuedAs;
     private volatile boolean local;
+    private final CcatList contents = new CcatList();
+    private Destiny destiny = Destiny.PASS;
+    private String bannedReason;
 
     public Recipient(EmailAddress address, String notify, String orcpt) {
         this.address = Objects.requireNonNull(address);
@@ -49,6 +54,29 @@ public final class Recipient {
 
     public void setLocal(boolean local) {
         this.local = local;
+    }
+
+    /** The content categories found for this recipient (amavisd-new's contents_category). */
+    public CcatList contents() {
+        return contents;
+    }
+
+    /** What the policy decided for this recipient: PASS until a category blocks it. */
+    public synchronized Destiny destiny() {
+        return destiny;
+    }
+
+    public synchronized void setDestiny(Destiny destiny) {
+        this.destiny = Objects.requireNonNull(destiny);
+    }
+
+    /** The banned part as this recipient's rules saw it (the %F of "BANNED: %F"), or null. */
+    public synchronized String bannedReason() {
+        return bannedReason;
+    }
+
+    public synchronized void setBannedReason(String reason) {
+        this.bannedReason = reason;
     }
 
     public synchronized SmtpReply reply() {

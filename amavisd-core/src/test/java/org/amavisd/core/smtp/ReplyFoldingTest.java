@@ -3,6 +3,7 @@ package org.amavisd.core.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.amavisd.core.ccat.Destiny;
 import org.amavisd.core.mail.EmailAddress;
 import org.amavisd.core.mail.Recipient;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,52 @@ class ReplyFoldingTest {
         Recipient r = new Recipient(new EmailAddress("r@x"), null, null);
         r.doneByFilter(SmtpReply.parse(reply));
         return r;
+    }
+
+    private static Recipient blocked(Destiny d, String reply) {
+        Recipient r = byFilter(reply);
+        r.setDestiny(d);
+        return r;
+    }
+
+    private static final String MTA_OK = "250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok";
+
+    // the replies below are what amavisd-new 2.13 answered for the same recipients (docs/configuration.md)
+    @Test
+    void discardedAloneIsItsOwnReplyAndBesideADeliveryACount() {
+        Recipient d = blocked(Destiny.DISCARD, "250 2.7.0 Ok, discarded, id=1-01 - BANNED: x.exe");
+        assertThat(ReplyFolding.oneForAll(List.of(d), "1-01").toString())
+                .isEqualTo("250 2.7.0 Ok, discarded, id=1-01 - BANNED: x.exe");
+        assertThat(ReplyFolding.oneForAll(List.of(byMta(MTA_OK), d), "1-01").toString())
+                .isEqualTo(MTA_OK + ", but 1 DISCARD");
+    }
+
+    @Test
+    void bouncedNeedsTheDsnSentThenIs250Bounce() {
+        Recipient b = blocked(Destiny.BOUNCE, "554 5.7.0 Bounce, id=1-01 - BANNED: x.exe");
+        assertThat(ReplyFolding.oneForAll(List.of(b), "1-01", true).toString())
+                .isEqualTo("250 2.5.0 Ok, id=1-01, BOUNCE");
+        assertThat(ReplyFolding.oneForAll(List.of(byMta(MTA_OK), b), "1-01", true)
+                        .toString())
+                .isEqualTo(MTA_OK + ", but 1 BOUNCE");
+        assertThat(ReplyFolding.oneForAll(List.of(b), "1-01", false).code())
+                .as("DSN not sent: nothing may be lost")
+                .isEqualTo(451);
+        assertThat(ReplyFolding.forRecipient(b, "1-01", true).toString()).isEqualTo("250 2.5.0 Ok, id=1-01, BOUNCE");
+        assertThat(ReplyFolding.forRecipient(b, "1-01", false).code()).isEqualTo(451);
+    }
+
+    @Test
+    void suppressedBounceAndFilterRejects() {
+        Recipient s = blocked(Destiny.BOUNCE, "250 2.5.0 Ok, id=1-01, DISCARD(bounce.suppressed)");
+        assertThat(ReplyFolding.oneForAll(List.of(s), "1-01").toString())
+                .isEqualTo("250 2.5.0 Ok, id=1-01, DISCARD(bounce.suppressed)");
+        Recipient rej = blocked(Destiny.REJECT, "554 5.7.0 Reject, id=1-01 - BANNED: x.exe");
+        assertThat(ReplyFolding.oneForAll(List.of(rej), "1-01").toString())
+                .isEqualTo("554 5.7.0 Reject, id=1-01 - BANNED: x.exe");
+        assertThat(ReplyFolding.oneForAll(List.of(byMta(MTA_OK), rej), "1-01", true)
+                        .toString())
+                .isEqualTo(MTA_OK + ", but 1 REJECT");
     }
 
     @Test
@@ -45,7 +92,7 @@ class ReplyFoldingTest {
     void mixedAcceptAndRejectNotReportedIsATempfail() {
         SmtpReply r = ReplyFolding.oneForAll(List.of(byMta("250 2.0.0 a"), byMta("550 5.1.1 b")), "1-01");
         assertThat(r.code()).isEqualTo(451);
-        assertThat(r.text()).startsWith("id=1-01 - 1 recipient(s) accepted but 1 rejected");
+        assertThat(r.text()).startsWith("id=1-01 - 1 recipient(s) rejected or bounced");
     }
 
     @Test

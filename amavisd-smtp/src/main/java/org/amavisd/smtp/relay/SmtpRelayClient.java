@@ -1,8 +1,6 @@
 package org.amavisd.smtp.relay;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.amavisd.core.mail.HeaderEdits;
 import org.amavisd.core.mail.MessageContext;
 import org.amavisd.core.mail.Recipient;
 import org.amavisd.core.mail.XForward;
@@ -63,6 +62,19 @@ public final class SmtpRelayClient {
      * @param headerPrefix header lines (CRLF-terminated) to put in front of the message
      */
     public void relay(ForwardMethod method, MessageContext msg, List<Recipient> recipients, byte[] headerPrefix) {
+        relay(method, msg, recipients, headerPrefix, HeaderEdits.NONE);
+    }
+
+    /**
+     * Sends the message to {@code recipients} with {@code edits} applied: the added fields, then
+     * {@code headerPrefix} (our Received field), then the original with its own edits.
+     */
+    public void relay(
+            ForwardMethod method,
+            MessageContext msg,
+            List<Recipient> recipients,
+            byte[] headerPrefix,
+            HeaderEdits edits) {
         ForwardMethod fm =
                 method.resolve(msg.session().peerAddress(), msg.session().localPort());
         String mtaId = fm.toString();
@@ -92,7 +104,8 @@ public final class SmtpRelayClient {
             stage = "fwd-xforward";
             if (conn.supports("XFORWARD")) sendXforward(conn, msg.xforward());
             stage = "fwd-mail-from";
-            List<Recipient> accepted = envelope(conn, msg, pending, headerPrefix.length, mtaId);
+            List<Recipient> accepted =
+                    envelope(conn, msg, pending, headerPrefix.length + edits.sizeDelta(), mtaId);
             if (accepted.isEmpty()) {
                 quit(conn);
                 return;
@@ -106,7 +119,7 @@ public final class SmtpRelayClient {
             }
             stage = "fwd-data-contents";
             conn.timeout(timeouts.data());
-            sendContents(conn, msg, headerPrefix);
+            sendContents(conn, msg, headerPrefix, edits);
             stage = "fwd-data-end";
             if (fm.isLmtp()) {
                 for (Recipient r : accepted) settleOne(r, conn.readReply(), mtaId);
@@ -229,7 +242,7 @@ public final class SmtpRelayClient {
 
     /** MAIL FROM and the RCPTs (pipelined when offered); returns the recipients the MTA accepted. */
     private List<Recipient> envelope(
-            SmtpClientConnection conn, MessageContext msg, List<Recipient> pending, int prefixLength, String mtaId)
+            SmtpClientConnection conn, MessageContext msg, List<Recipient> pending, long prefixLength, String mtaId)
             throws IOException {
         boolean dsn = conn.supports("DSN");
         StringBuilder mail = new StringBuilder("MAIL FROM:").append(msg.sender().bracketed());
@@ -282,13 +295,11 @@ public final class SmtpRelayClient {
         return accepted;
     }
 
-    private static void sendContents(SmtpClientConnection conn, MessageContext msg, byte[] headerPrefix)
+    private static void sendContents(
+            SmtpClientConnection conn, MessageContext msg, byte[] headerPrefix, HeaderEdits edits)
             throws IOException {
         DotStuffingOutputStream data = new DotStuffingOutputStream(conn.dataStream());
-        data.write(headerPrefix, 0, headerPrefix.length);
-        try (InputStream in = Files.newInputStream(msg.messageFile())) {
-            in.transferTo(data);
-        }
+        edits.write(headerPrefix, msg.messageFile(), data);
         data.finish();
     }
 

@@ -254,7 +254,8 @@ public final class SmtpSession implements Runnable {
         }
         List<SmtpReply> replies = new ArrayList<>();
         if (state.isLmtp()) {
-            for (Recipient r : message.recipients()) replies.add(r.reply());
+            for (Recipient r : message.recipients())
+                replies.add(ReplyFolding.forRecipient(r, message.logId(), message.rejectionsReported()));
         } else {
             replies.add(ReplyFolding.oneForAll(message.recipients(), message.logId(), message.rejectionsReported()));
         }
