@@ -128,8 +128,13 @@ public final class Amavisd {
         DaemonSettings s = l.settings();
         SmtpRelayClient relay = new SmtpRelayClient(s.myhostname(), SmtpRelayClient.Timeouts.DEFAULT);
         DsnSender dsn = new DsnSender(s.myhostname(), s.notifyMethod(), relay);
-        MessageProcessor pipeline =
-                new PolicyStage(l.banks(), new RelayingProcessor(s.myhostname(), s.forwardMethod(), relay, dsn));
+        MessageProcessor pipeline = new PolicyStage(
+                l.banks(),
+                new ContentChecks(
+                        l.banks(),
+                        l.conf().get("%banned_rules").orElse(null),
+                        new Decisions(
+                                l.banks(), new RelayingProcessor(s.myhostname(), s.forwardMethod(), relay, dsn))));
         SessionSettings session = new SessionSettings(
                 s.myhostname(),
                 s.messageSizeLimit(),

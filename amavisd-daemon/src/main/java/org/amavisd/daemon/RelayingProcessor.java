@@ -4,9 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.amavisd.core.ccat.Destiny;
 import org.amavisd.core.dsn.DeliveryStatusNotification;
+import org.amavisd.core.mail.HeaderEdits;
 import org.amavisd.core.mail.MessageContext;
 import org.amavisd.core.mail.Recipient;
 import org.amavisd.core.pipeline.MessageProcessor;
@@ -42,26 +47,49 @@ final class RelayingProcessor implements MessageProcessor {
     public void process(MessageContext msg) {
         List<Recipient> open =
                 msg.recipients().stream().filter(r -> !r.isDone()).toList();
-        if (open.isEmpty()) return;
-        byte[] prefix = receivedHeader(msg, open).getBytes(StandardCharsets.UTF_8);
-        relay.relay(forwardMethod(msg), msg, open, prefix);
-        if (!msg.session().isLmtp()) reportRejections(msg);
+        Decisions.Edits edits = msg.attachment(Decisions.Edits.class).orElse(null);
+        // recipients with the same header edits share a transaction, as in amavisd-new
+        Map<HeaderEdits, List<Recipient>> groups = new LinkedHashMap<>();
+        for (Recipient r : open) {
+            HeaderEdits e = edits == null ? HeaderEdits.NONE : edits.of(r);
+            groups.computeIfAbsent(e, k -> new ArrayList<>()).add(r);
+        }
+        for (Map.Entry<HeaderEdits, List<Recipient>> g : groups.entrySet()) {
+            byte[] prefix = receivedHeader(msg, g.getValue()).getBytes(StandardCharsets.UTF_8);
+            relay.relay(forwardMethod(msg), msg, g.getValue(), prefix, g.getKey());
+        }
+        reportFailures(msg);
     }
 
     /**
-     * Under SMTP the front MTA gets one reply. When the back end rejected some recipients and
-     * accepted others, amavisd-new answers 250 and reports the rejected ones to the sender itself;
-     * so do we. If the report cannot be sent, the message is tempfailed instead (the recipients
-     * already served may then get it twice, but no rejection goes unreported).
+     * Tells the sender about the recipients that will not get the message and whose failure the
+     * front MTA does not see, as amavisd-new does, with one DSN: bounced recipients (D_BOUNCE)
+     * always; under SMTP also the rejected ones (by the back end or by our D_REJECT) when the
+     * single reply cannot be a rejection because other recipients were served. If the report
+     * cannot be sent, the message is tempfailed instead (the recipients already served may then
+     * get it twice, but no failure goes unreported).
      */
-    private void reportRejections(MessageContext msg) {
-        List<Recipient> rejected = msg.recipients().stream()
-                .filter(r -> r.done() == Recipient.Done.BY_MTA && r.reply().isPermanent())
+    private void reportFailures(MessageContext msg) {
+        boolean lmtp = msg.session().isLmtp();
+        if (!lmtp
+                && msg.recipients().stream()
+                        .anyMatch(r -> r.reply() != null && r.reply().isTransient())) {
+            return; // the whole message is tempfailed and comes again: report nothing now
+        }
+        boolean allRejected = msg.recipients().stream()
+                .allMatch(r -> r.reply() != null
+                        && r.reply().isPermanent()
+                        && !(r.done() == Recipient.Done.BY_FILTER && r.destiny() == Destiny.BOUNCE));
+        List<Recipient> failed = msg.recipients().stream()
+                .filter(r -> r.reply() != null && r.reply().isPermanent())
+                .filter(r -> (r.done() == Recipient.Done.BY_FILTER && r.destiny() == Destiny.BOUNCE)
+                        || (!lmtp && !allRejected))
                 .toList();
-        boolean anyAccepted = msg.recipients().stream()
-                .anyMatch(r -> r.reply() != null && r.reply().isPositive());
-        if (rejected.isEmpty() || !anyAccepted) return; // all rejected: the front MTA bounces it itself
-        List<Recipient> due = rejected.stream()
+        if (failed.isEmpty()) {
+            msg.setRejectionsReported(true);
+            return;
+        }
+        List<Recipient> due = failed.stream()
                 .filter(r -> DeliveryStatusNotification.wanted(msg, r))
                 .toList();
         msg.setRejectionsReported(due.isEmpty() || dsn.send(msg, due));

@@ -42,14 +42,20 @@ class AmavisdReloadTest {
                 writeConf(second.port());
                 assertThat(daemon.reload()).isEqualTo("configuration reloaded");
                 try (ScriptedClient after = new ScriptedClient(port)) {
-                    assertThat(after.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: after\r\n\r\nx\r\n"))
+                    assertThat(
+                                    after.sendMail(
+                                            "EHLO",
+                                            "a@x.test",
+                                            List.of("b@y.test"),
+                                            "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nFrom: a@x.test\r\nSubject: after\r\n\r\nx\r\n"))
                             .contains("MTA(smtp:[127.0.0.1]:" + second.port() + ")");
                 }
                 // the connection opened before the reload finishes on the settings it started with
                 before.command("MAIL FROM:<a@x.test>");
                 before.command("RCPT TO:<b@y.test>");
                 before.command("DATA");
-                before.send("Subject: before\r\n\r\nx\r\n.\r\n");
+                before.send(
+                        "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nFrom: a@x.test\r\nSubject: before\r\n\r\nx\r\n.\r\n");
                 assertThat(before.reply()).contains("MTA(smtp:[127.0.0.1]:" + first.port() + ")");
                 before.close();
 
@@ -58,7 +64,12 @@ class AmavisdReloadTest {
                         .startsWith("reload failed, keeping the running configuration: ")
                         .contains(conf + ":2:");
                 try (ScriptedClient again = new ScriptedClient(port)) {
-                    assertThat(again.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: again\r\n\r\nx\r\n"))
+                    assertThat(
+                                    again.sendMail(
+                                            "EHLO",
+                                            "a@x.test",
+                                            List.of("b@y.test"),
+                                            "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nFrom: a@x.test\r\nSubject: again\r\n\r\nx\r\n"))
                             .contains("MTA(smtp:[127.0.0.1]:" + second.port() + ")");
                 }
             } finally {

@@ -79,7 +79,11 @@ class CommandLineLifecycleTest {
             assertThat(status.exit()).isZero();
             assertThat(status.output()).contains("amavisd is running (pid ");
             try (ScriptedClient c = new ScriptedClient(port)) {
-                assertThat(c.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: one\r\n\r\nx\r\n"))
+                assertThat(c.sendMail(
+                                "EHLO",
+                                "a@x.test",
+                                List.of("b@y.test"),
+                                "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nFrom: a@x.test\r\nSubject: one\r\n\r\nx\r\n"))
                         .startsWith("250 ");
             }
 
@@ -102,7 +106,11 @@ class CommandLineLifecycleTest {
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> Files.readString(dir.resolve("amavisd.log")).contains("configuration reloaded"));
             try (ScriptedClient c = new ScriptedClient(port)) {
-                assertThat(c.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: two\r\n\r\nx\r\n"))
+                assertThat(c.sendMail(
+                                "EHLO",
+                                "a@x.test",
+                                List.of("b@y.test"),
+                                "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nFrom: a@x.test\r\nSubject: two\r\n\r\nx\r\n"))
                         .contains("MTA(smtp:[127.0.0.1]:" + second.port() + ")");
             }
 

@@ -45,7 +45,12 @@ class LauncherIT {
                             + ";\n$forward_method = 'smtp:[127.0.0.1]:" + mta.port() + "';\n1;\n");
             assertThat(run(launcher, "-c", conf.toString(), "start")).startsWith("0 amavisd started");
             try (ScriptedClient c = new ScriptedClient(port)) {
-                assertThat(c.sendMail("EHLO", "a@x.test", List.of("b@y.test"), "Subject: launcher\r\n\r\nx\r\n"))
+                assertThat(
+                                c.sendMail(
+                                        "EHLO",
+                                        "a@x.test",
+                                        List.of("b@y.test"),
+                                        "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nFrom: a@x.test\r\nSubject: launcher\r\n\r\nx\r\n"))
                         .startsWith("250 2.0.0");
             } finally {
                 assertThat(run(launcher, "-c", conf.toString(), "stop")).startsWith("0 amavisd stopped");

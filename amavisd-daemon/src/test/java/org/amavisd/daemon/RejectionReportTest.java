@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Under SMTP, a back end that rejects some recipients: 250 for the message and a DSN for the rejected. */
 class RejectionReportTest {
-    private static final String MSG = "From: a@example.org\r\nTo: ok@example.net\r\nSubject: caf\u00e9 menu\r\n"
-            + "Message-ID: <mix@example.org>\r\n\r\nbody line\r\n";
+    private static final String MSG =
+            "From: a@example.org\r\nTo: ok@example.net\r\nDate: Wed, 2 Dec 2026 00:00:00 +0000\r\nSubject: caf\u00e9 menu\r\n"
+                    + "Message-ID: <mix@example.org>\r\n\r\nbody line\r\n";
 
     @TempDir
     Path dir;
@@ -97,9 +98,9 @@ class RejectionReportTest {
         String log = Files.readString(dir.resolve("amavisd.log"));
         assertThat(log)
                 .containsPattern(
-                        "Passed CLEAN \\{RelayedOpenRelay\\}, <a@example\\.org> -> <ok@example\\.net>, Message-ID")
+                        "Passed CLEAN \\{RejectedOpenRelay,RelayedOpenRelay\\}, <a@example\\.org> -> <ok@example\\.net>, Message-ID")
                 .containsPattern(
-                        "Blocked MTA-BLOCKED \\{RejectedOpenRelay\\}, <a@example\\.org> -> <reject@example\\.net>, Message-ID")
+                        "Blocked MTA-BLOCKED \\{RejectedOpenRelay,RelayedOpenRelay\\}, <a@example\\.org> -> <reject@example\\.net>, Message-ID")
                 .contains("DSN: sent to <a@example.org> for 1 rejected recipient(s)");
     }
 
@@ -133,7 +134,7 @@ class RejectionReportTest {
             try (ScriptedClient c = new ScriptedClient(port)) {
                 assertThat(c.sendMail("EHLO", "a@example.org", List.of("ok@example.net", "reject@example.net"), MSG))
                         .startsWith("451 4.5.0 id=")
-                        .contains("1 rejected by the back end");
+                        .contains("1 recipient(s) rejected or bounced");
             }
         }
     }

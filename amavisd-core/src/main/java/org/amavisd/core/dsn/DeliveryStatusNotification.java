@@ -51,7 +51,7 @@ public final class DeliveryStatusNotification {
             StringBuilder h = new StringBuilder(2048);
             line(h, "From: \"Content-filter at " + reportingMta + "\" <postmaster@" + reportingMta + ">");
             line(h, "To: " + msg.sender().bracketed());
-            line(h, "Subject: Undeliverable mail" + subjectSuffix(msg));
+            line(h, "Subject: " + subject(failed) + subjectSuffix(msg));
             line(h, "Date: " + now);
             line(h, "Message-ID: <DSN" + msg.mailId().id() + "@" + reportingMta + ">");
             line(h, "Auto-Submitted: auto-replied");
@@ -67,11 +67,14 @@ public final class DeliveryStatusNotification {
             line(h, "");
             line(h, "This is the content filter at " + reportingMta + ".");
             line(h, "");
+            boolean ours = failed.stream().allMatch(r -> r.done() == Recipient.Done.BY_FILTER);
             line(
                     h,
                     "Your message could not be delivered to "
                             + (failed.size() == 1 ? "one recipient" : failed.size() + " recipients")
-                            + ": the next mail server refused " + (failed.size() == 1 ? "it" : "them") + ".");
+                            + (ours
+                                    ? ": our content checker blocked it."
+                                    : ": the next mail server or our content checker refused it."));
             line(h, "The report below has the details; the other recipients, if any, got the message.");
             line(h, "");
             line(
@@ -137,6 +140,20 @@ public final class DeliveryStatusNotification {
                 prev1 = c;
             }
         }
+    }
+
+    /** "BANNED contents from you" when our checks blocked it (the blocking category), else "Undeliverable mail". */
+    private static String subject(List<Recipient> failed) {
+        for (Recipient r : failed) {
+            if (r.done() == Recipient.Done.BY_FILTER && r.contents().blocking().isPresent()) {
+                var b = r.contents().blocking().get();
+                return b.logName() + " contents from you"
+                        + (r.bannedReason() != null && !r.bannedReason().isEmpty()
+                                ? " (" + oneLine(r.bannedReason()) + ")"
+                                : "");
+            }
+        }
+        return "Undeliverable mail";
     }
 
     private static String subjectSuffix(MessageContext msg) {

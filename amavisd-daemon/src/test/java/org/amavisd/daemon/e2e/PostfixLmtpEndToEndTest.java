@@ -35,11 +35,12 @@ class PostfixLmtpEndToEndTest {
     @Test
     void mixedRecipientsGetTheirOwnResults() throws Exception {
         try (ScriptedClient c = new ScriptedClient(services.smtpPort)) {
-            assertThat(c.sendMail(
-                            "EHLO",
-                            "sender@example.org",
-                            List.of("frank@example.net", "nobody@reject.example.test"),
-                            "Subject: lmtp mix\r\nMessage-ID: <lmtpmix@client.test>\r\n\r\nhello\r\n"))
+            assertThat(
+                            c.sendMail(
+                                    "EHLO",
+                                    "sender@example.org",
+                                    List.of("frank@example.net", "nobody@reject.example.test"),
+                                    "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nFrom: a@x.test\r\nSubject: lmtp mix\r\nMessage-ID: <lmtpmix@client.test>\r\n\r\nhello\r\n"))
                     .startsWith("250");
         }
         await().atMost(MailServices.deliveryWait())

@@ -35,15 +35,17 @@ public final class PolicyBanks implements AutoCloseable {
     // lookup chains built once per table value: banks share their values' instances, so identity is the key
     private final Map<IdentityKey, LookupChain> chains = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record IdentityKey(PerlValue value) {
+    private record IdentityKey(String name, PerlValue value) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof IdentityKey k && k.value == value;
+            return o instanceof IdentityKey k
+                    && k.name.equals(name)
+                    && (k.value == value || (!k.value.isDefined() && !value.isDefined()));
         }
 
         @Override
         public int hashCode() {
-            return System.identityHashCode(value);
+            return name.hashCode() * 31 + (value.isDefined() ? System.identityHashCode(value) : 0);
         }
     }
 
@@ -129,8 +131,16 @@ public final class PolicyBanks implements AutoCloseable {
      * an unset setting is an empty chain (no opinion).
      */
     public LookupChain chain(PolicyBank bank, String key) {
-        PerlValue v = bank.get(key).orElse(new PerlValue.Undef());
-        return chains.computeIfAbsent(new IdentityKey(v), k -> {
+        return chainOf(key, bank.get(key).orElse(new PerlValue.Undef()));
+    }
+
+    /**
+     * A @*_maps value as a lookup chain named {@code key} (without sigil), with the SQL and LDAP
+     * lookups in front as for the setting of that name: for values reached through the *_by_ccat
+     * tables (sub { ca('spam_lovers_maps') }).
+     */
+    public LookupChain chainOf(String key, PerlValue v) {
+        return chains.computeIfAbsent(new IdentityKey(key, v), k -> {
             // amavisd-new's order: SQL, then LDAP, then the static tables of the list
             LookupChain c = Maps.chain("@" + key, v);
             if (ldap.isPresent()) c = ldap.get().prepend(c);

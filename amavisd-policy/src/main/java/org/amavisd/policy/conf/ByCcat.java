@@ -168,6 +168,13 @@ public final class ByCcat {
         return m.group(1) != null ? new PerlValue.ArrayRef(List.of(r)) : r;
     }
 
+    /** The setting an accessor sub reads ("spam_lovers_maps" for sub { ca('spam_lovers_maps') }), if it is one. */
+    public static Optional<String> accessorName(PerlValue v) {
+        if (!(v instanceof PerlValue.CodeRef code) || code.source() == null) return Optional.empty();
+        Matcher m = ACCESSOR.matcher(code.source().trim());
+        return m.matches() ? Optional.of(m.group(4)) : Optional.empty();
+    }
+
     private static boolean isRef(PerlValue v) {
         return v.isDefined() && !(v instanceof PerlValue.Str);
     }

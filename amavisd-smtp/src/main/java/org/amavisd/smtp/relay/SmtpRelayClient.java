@@ -104,8 +104,7 @@ public final class SmtpRelayClient {
             stage = "fwd-xforward";
             if (conn.supports("XFORWARD")) sendXforward(conn, msg.xforward());
             stage = "fwd-mail-from";
-            List<Recipient> accepted =
-                    envelope(conn, msg, pending, headerPrefix.length + edits.sizeDelta(), mtaId);
+            List<Recipient> accepted = envelope(conn, msg, pending, headerPrefix.length + edits.sizeDelta(), mtaId);
             if (accepted.isEmpty()) {
                 quit(conn);
                 return;
@@ -296,8 +295,7 @@ public final class SmtpRelayClient {
     }
 
     private static void sendContents(
-            SmtpClientConnection conn, MessageContext msg, byte[] headerPrefix, HeaderEdits edits)
-            throws IOException {
+            SmtpClientConnection conn, MessageContext msg, byte[] headerPrefix, HeaderEdits edits) throws IOException {
         DotStuffingOutputStream data = new DotStuffingOutputStream(conn.dataStream());
         edits.write(headerPrefix, msg.messageFile(), data);
         data.finish();

@@ -1,0 +1,315 @@
+package org.amavisd.daemon;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.amavisd.core.ccat.BlockedReply;
+import org.amavisd.core.ccat.Ccat;
+import org.amavisd.core.ccat.ContentCategory;
+import org.amavisd.core.ccat.Destiny;
+import org.amavisd.core.dsn.DeliveryStatusNotification;
+import org.amavisd.core.mail.HeaderEdits;
+import org.amavisd.core.mail.MessageContext;
+import org.amavisd.core.mail.Recipient;
+import org.amavisd.core.pipeline.MessageProcessor;
+import org.amavisd.core.smtp.SmtpReply;
+import org.amavisd.policy.bank.PolicyBank;
+import org.amavisd.policy.bank.PolicyBanks;
+import org.amavisd.policy.conf.ByCcat;
+import org.amavisd.policy.conf.PerlValue;
+import org.amavisd.policy.lookup.LookupKey;
+import org.amavisd.quarantine.QuarantineException;
+import org.amavisd.quarantine.QuarantineMethod;
+import org.amavisd.quarantine.QuarantineResult;
+import org.amavisd.quarantine.local.LocalQuarantine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides each recipient's destiny from its content categories and carries it out as far as the
+ * filter can, as amavisd-new does: the categories are walked most important first, each with its
+ * %final_destiny_maps_by_ccat entry and its %lovers_maps_by_ccat entry; the first category whose
+ * destiny is not D_PASS, for a recipient who is not a lover of it, blocks. A blocked recipient's
+ * copy is quarantined by the blocking category's method (%quarantine_method_by_ccat, to
+ * %quarantine_to_maps_by_ccat) before it gets its reply: the file is synced to disk first, and if
+ * that fails the whole message is tempfailed, so a discard never loses mail. Recipients who pass
+ * get their header edits (X-Quarantine-ID, X-Amavis-Alert, the subject tag for local ones); the
+ * relay stage sends one transaction per set of equal edits.
+ */
+final class Decisions implements MessageProcessor {
+    private static final Logger log = LoggerFactory.getLogger(Decisions.class);
+
+    private final PolicyBanks banks;
+    private final MessageProcessor next;
+
+    Decisions(PolicyBanks banks, MessageProcessor next) {
+        this.banks = banks;
+        this.next = next;
+    }
+
+    /** The header edits of each recipient that passes, for the relay stage, and who passed as a lover. */
+    record Edits(Map<Recipient, HeaderEdits> byRecipient, Set<Recipient> lovers) {
+        HeaderEdits of(Recipient r) {
+            return byRecipient.getOrDefault(r, HeaderEdits.NONE);
+        }
+    }
+
+    /** The quarantine copies written for a message (for the log line). */
+    record Quarantined(List<String> locations) {}
+
+    @Override
+    public void process(MessageContext msg) throws Exception {
+        PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
+        Function<String, Optional<PerlValue>> settings = bank::get;
+        PerlValue fdTable = bank.get("final_destiny_maps_by_ccat").orElse(PerlValue.UNDEF);
+        PerlValue loversTable = bank.get("lovers_maps_by_ccat").orElse(PerlValue.UNDEF);
+        Map<Recipient, SmtpReply> blocked = new LinkedHashMap<>();
+        Set<Recipient> lovers = new HashSet<>();
+        for (Recipient r : msg.recipients()) {
+            if (r.isDone()) continue;
+            LookupKey key = PolicyBanks.key(bank, r.address().address());
+            List<String> ccats = r.contents().entries().stream().map(Ccat::key).toList();
+            for (ByCcat.Match m : ByCcat.all(ccats, settings, fdTable)) {
+                Optional<Destiny> fd = destiny(m.value(), key);
+                if (fd.isEmpty() || fd.get() == Destiny.PASS) continue;
+                if (isLover(loversTable, m.ccat(), settings, key)) {
+                    log.debug("{}: lover of {}, passes", r, m.ccat());
+                    lovers.add(r);
+                    continue;
+                }
+                Ccat blocking = Ccat.parse(m.ccat());
+                if (blocking.major() == ContentCategory.CATCHALL)
+                    blocking = r.contents().mainOrClean();
+                if (!r.contents().contains(blocking)) r.contents().add(blocking);
+                r.contents().setBlocking(blocking);
+                r.setDestiny(fd.get());
+                blocked.put(r, reply(msg, bank, r, blocking, fd.get()));
+                break;
+            }
+        }
+
+        List<QuarantineResult> quarantined;
+        try {
+            // as amavisd-new: by each recipient's blocking or main category, passed or not (a bad
+            // header passed by D_PASS is still quarantined when $bad_header_quarantine_method is set)
+            quarantined = quarantine(
+                    msg,
+                    bank,
+                    settings,
+                    msg.recipients().stream().filter(r -> !r.isDone()).toList());
+        } catch (QuarantineException e) {
+            log.error("quarantine FAILED, the message is tempfailed: {}", e.getMessage());
+            SmtpReply tf = SmtpReply.of(451, "4.5.0", "id=" + msg.logId() + " - quarantine FAILED: " + e.getMessage());
+            for (Recipient r : msg.recipients()) if (!r.isDone()) r.doneByFilter(tf);
+            return;
+        }
+        if (!quarantined.isEmpty()) {
+            Path dir = quarantineDir(bank);
+            msg.attach(
+                    Quarantined.class,
+                    new Quarantined(quarantined.stream()
+                            .map(q -> dir != null && q.path().startsWith(dir)
+                                    ? dir.relativize(q.path()).toString()
+                                    : q.path().toString())
+                            .toList()));
+        }
+        blocked.forEach(Recipient::doneByFilter);
+
+        Map<Recipient, HeaderEdits> edits = new LinkedHashMap<>();
+        PerlValue subjectTags = bank.get("subject_tag_maps_by_ccat").orElse(PerlValue.UNDEF);
+        for (Recipient r : msg.recipients()) {
+            if (r.isDone()) continue;
+            HeaderEdits e = HeaderEdits.NONE;
+            if (!quarantined.isEmpty())
+                e = e.withPrepended("X-Quarantine-ID", "<" + msg.mailId().id() + ">");
+            if (r.contents().contains(ContentCategory.BANNED) && r.bannedReason() != null)
+                e = e.withPrepended("X-Amavis-Alert", "BANNED, message contains " + r.bannedReason());
+            if (r.contents().contains(ContentCategory.BAD_HEADER)) {
+                List<String> problems = msg.attachment(ContentChecks.Findings.class)
+                        .map(f -> f.header().problems())
+                        .orElse(List.of());
+                if (!problems.isEmpty())
+                    e = e.withPrepended("X-Amavis-Alert", "BAD HEADER SECTION, " + problems.get(0));
+            }
+            if (r.isLocal()) e = e.withSubjectTag(subjectTag(subjectTags, r, settings, bank));
+            edits.put(r, e);
+        }
+        msg.attach(Edits.class, new Edits(edits, lovers));
+        next.process(msg);
+    }
+
+    /** A destiny value: a number, or a maps list asked with the recipient's address. */
+    private Optional<Destiny> destiny(PerlValue v, LookupKey key) {
+        PerlValue x = v;
+        if (v instanceof PerlValue.ArrayRef || v instanceof PerlValue.HashRef || v instanceof PerlValue.RegexTable)
+            x = banks.chainOf("final_destiny_maps", v).lookup(key).orElse(PerlValue.UNDEF);
+        if (!x.isDefined() || x.asString().isBlank()) return Optional.empty();
+        try {
+            return Optional.of(Destiny.of((int) Double.parseDouble(x.asString().trim())));
+        } catch (IllegalArgumentException e) {
+            log.warn("final destiny '{}' is not a D_* value; D_PASS assumed", x.asString());
+            return Optional.of(Destiny.PASS);
+        }
+    }
+
+    private boolean isLover(
+            PerlValue loversTable, String ccat, Function<String, Optional<PerlValue>> settings, LookupKey key) {
+        if (!(loversTable instanceof PerlValue.HashRef h)) return false;
+        PerlValue raw = h.entries().get(ccat);
+        if (raw == null)
+            raw = h.entries().get(Integer.toString(Ccat.parse(ccat).major().number()));
+        if (raw == null) return false;
+        String name = ByCcat.accessorName(raw).orElse("lovers_maps");
+        PerlValue maps = ByCcat.resolve(raw, settings);
+        if (!maps.isDefined()
+                || (maps instanceof PerlValue.ArrayRef a && a.elements().isEmpty())) return false;
+        return banks.chainOf(name, maps).isTrue(key);
+    }
+
+    /** The blocked reply: %smtp_reason_by_ccat for the blocking category, expanded. */
+    private SmtpReply reply(MessageContext msg, PolicyBank bank, Recipient r, Ccat blocking, Destiny d) {
+        PerlValue reasons = bank.get("smtp_reason_by_ccat").orElse(PerlValue.UNDEF);
+        String reason = ByCcat.first(List.of(blocking.key()), bank::get, reasons)
+                .map(m -> m.value().asString())
+                .orElse("id=%n");
+        reason = expand(reason, msg, r);
+        if (d == Destiny.BOUNCE && !DeliveryStatusNotification.wanted(msg, r)) {
+            return SmtpReply.of(250, "2.5.0", "Ok, id=" + msg.logId() + ", DISCARD(bounce.suppressed)");
+        }
+        return BlockedReply.of(d, blocking, reason, bank.isTrue("soft_bounce"));
+    }
+
+    /** The macros of the reply templates that are known at this point: %n, %i, %F, %V. */
+    static String expand(String template, MessageContext msg, Recipient r) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            if (c != '%' || i + 1 == template.length()) {
+                out.append(c);
+                continue;
+            }
+            char m = template.charAt(++i);
+            switch (m) {
+                case 'n' -> out.append(msg.logId());
+                case 'i' -> out.append(msg.mailId().id());
+                case 'F' -> out.append(r.bannedReason() == null ? "" : r.bannedReason());
+                case 'V' -> out.append(""); // virus names: issue 5
+                case '%' -> out.append('%');
+                default -> out.append('%').append(m);
+            }
+        }
+        return out.toString();
+    }
+
+    private static Path quarantineDir(PolicyBank bank) {
+        return bank.get("QUARANTINEDIR")
+                .filter(v -> v.isDefined() && !v.asString().isBlank())
+                .map(v -> Path.of(v.asString()))
+                .orElse(null);
+    }
+
+    /** One copy per quarantine method, for the blocked recipients whose quarantine_to is set. */
+    private List<QuarantineResult> quarantine(
+            MessageContext msg,
+            PolicyBank bank,
+            Function<String, Optional<PerlValue>> settings,
+            Iterable<Recipient> recipients)
+            throws QuarantineException {
+        PerlValue methods = bank.get("quarantine_method_by_ccat").orElse(PerlValue.UNDEF);
+        PerlValue toMaps = bank.get("quarantine_to_maps_by_ccat").orElse(PerlValue.UNDEF);
+        Map<String, List<String>> byMethod = new LinkedHashMap<>();
+        Map<String, String> ccatOf = new LinkedHashMap<>();
+        for (Recipient r : recipients) {
+            Ccat b = r.contents().effective();
+            String method = r.contents()
+                    .setting(asCcatMap(methods, settings))
+                    .map(PerlValue::asString)
+                    .orElse("");
+            if (method.isBlank()) continue;
+            PerlValue to = r.contents().setting(asCcatMap(toMaps, settings)).orElse(PerlValue.UNDEF);
+            String q = to.isDefined()
+                    ? banks.chainOf(ByCcat.accessorName(rawEntry(toMaps, b)).orElse("quarantine_to_maps"), to)
+                            .lookup(PolicyBanks.key(bank, r.address().address()))
+                            .map(PerlValue::asString)
+                            .orElse("")
+                    : "";
+            if (q.isBlank()) continue;
+            byMethod.computeIfAbsent(method, k -> new ArrayList<>()).add(q);
+            ccatOf.putIfAbsent(method, b.displayName());
+        }
+        if (byMethod.isEmpty()) return List.of();
+        Path dir = quarantineDir(bank);
+        List<QuarantineResult> out = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : byMethod.entrySet()) {
+            QuarantineMethod m = QuarantineMethod.parse(e.getKey());
+            if (m.isNone()) continue;
+            if (!m.isLocal()) {
+                log.error("quarantine method '{}' is not supported yet: no copy kept", m);
+                continue;
+            }
+            if (dir == null) {
+                log.info("$QUARANTINEDIR is undefined: local quarantine '{}' skipped", m);
+                continue;
+            }
+            int levels = (int) bank.get("quarantine_subdir_levels")
+                    .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : Optional.empty())
+                    .orElse(0L)
+                    .longValue();
+            out.add(new LocalQuarantine(dir, levels)
+                    .store(
+                            msg,
+                            m,
+                            ccatOf.get(e.getKey()),
+                            e.getValue().stream().distinct().toList()));
+        }
+        return out;
+    }
+
+    private static PerlValue rawEntry(PerlValue table, Ccat c) {
+        if (!(table instanceof PerlValue.HashRef h)) return PerlValue.UNDEF;
+        PerlValue v = h.entries().get(c.key());
+        if (v == null) v = h.entries().get(Integer.toString(c.major().number()));
+        if (v == null) v = h.entries().get(ByCcat.CATCHALL);
+        return v == null ? PerlValue.UNDEF : v;
+    }
+
+    /** A *_by_ccat hash as a map by category with its values resolved. */
+    private static Map<Ccat, PerlValue> asCcatMap(PerlValue table, Function<String, Optional<PerlValue>> settings) {
+        Map<Ccat, PerlValue> out = new LinkedHashMap<>();
+        if (table instanceof PerlValue.HashRef h) {
+            h.entries().forEach((k, v) -> {
+                try {
+                    out.put(Ccat.parse(k), ByCcat.resolve(v, settings));
+                } catch (IllegalArgumentException e) {
+                    // not a category key: ignored, as amavisd-new never looks it up
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The subject tag by the recipient's categories (most important first): a maps list asked per recipient. */
+    private String subjectTag(
+            PerlValue table, Recipient r, Function<String, Optional<PerlValue>> settings, PolicyBank bank) {
+        List<String> ccats = r.contents().entries().stream().map(Ccat::key).toList();
+        Optional<ByCcat.Match> m = ByCcat.first(ccats, settings, table);
+        if (m.isEmpty() || !m.get().value().isDefined()) return null;
+        PerlValue v = m.get().value();
+        if (v instanceof PerlValue.Str s) return s.value();
+        if (v instanceof PerlValue.ArrayRef a && a.elements().stream().allMatch(x -> x instanceof PerlValue.Str)) {
+            // constants (the default [ c('undecipherable_subject_tag') ]): the first one answers
+            return a.elements().isEmpty() ? null : a.elements().get(0).asString();
+        }
+        return banks.chainOf("subject_tag_maps", v)
+                .lookup(PolicyBanks.key(bank, r.address().address()))
+                .filter(PerlValue::isDefined)
+                .map(PerlValue::asString)
+                .orElse(null);
+    }
+}
