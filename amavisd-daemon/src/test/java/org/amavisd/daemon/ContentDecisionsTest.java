@@ -1,0 +1,242 @@
+package org.amavisd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.amavisd.policy.conf.AmavisConf;
+import org.amavisd.smtp.testing.RecordingMta;
+import org.amavisd.smtp.testing.ScriptedClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The content checks and destinies through the daemon's sockets: a front MTA (ScriptedClient)
+ * sends, a recording back end (RecordingMta) receives. The replies expected are the ones
+ * amavisd-new 2.13 gave for the same cases (docs/configuration.md, "Content checks").
+ */
+class ContentDecisionsTest {
+    private static final String RULES =
+            "$banned_filename_re = new_RE( qr'.\\.(exe|vbs|pif|scr|bat|cmd|com|cpl)$'i, qr'^\\.(exe-ms)$' );\n"
+                    + "@local_domains_acl = ('example.com');\n";
+
+    @TempDir
+    Path dir;
+
+    private Amavisd daemon;
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) daemon.stop();
+    }
+
+    private Path quarantine() {
+        return dir.resolve("quarantine");
+    }
+
+    private int start(int backEnd, String extra) throws Exception {
+        Files.createDirectories(quarantine());
+        Path conf = dir.resolve("amavisd.conf");
+        Files.writeString(
+                conf,
+                "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = 0;\n$inet_socket_bind = '127.0.0.1';\n"
+                        + "$myhostname = 'amavis.test';\n$LOGFILE = '" + dir.resolve("amavisd.log")
+                        + "';\n$QUARANTINEDIR = '" + quarantine() + "';\n"
+                        + "$forward_method = 'smtp:[127.0.0.1]:" + backEnd + "';\n"
+                        + "$notify_method = $forward_method;\n" + RULES + extra + "1;\n");
+        daemon = new Amavisd(() -> AmavisConf.load(conf), s -> s, false);
+        daemon.start();
+        return daemon.ports().get(0);
+    }
+
+    private static String message(String id, String attachmentName) {
+        String b = "=-=b=-=";
+        return "From: s@remote.test\r\nTo: user@example.com\r\nDate: Wed, 2 Dec 2026 00:00:00 +0000\r\n"
+                + "Subject: test " + id + "\r\nMessage-ID: <" + id + "@remote.test>\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"" + b + "\"\r\n\r\n--" + b + "\r\n"
+                + "Content-Type: text/plain\r\n\r\nhello\r\n--" + b + "\r\n"
+                + "Content-Type: application/octet-stream; name=\"" + attachmentName + "\"\r\n"
+                + "Content-Disposition: attachment; filename=\"" + attachmentName + "\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n"
+                + Base64.getEncoder().encodeToString("just some bytes\n".getBytes(StandardCharsets.US_ASCII))
+                + "\r\n--" + b + "--\r\n";
+    }
+
+    private static String send(int port, String from, List<String> rcpts, String message) throws Exception {
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            return c.sendMail("EHLO", from, rcpts, message);
+        }
+    }
+
+    private String log() throws Exception {
+        return Files.readString(dir.resolve("amavisd.log"));
+    }
+
+    private List<Path> quarantined() throws Exception {
+        try (Stream<Path> s = Files.list(quarantine())) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void bannedIsDiscardedAndQuarantinedWhileTheLoverGetsItWithAlerts() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "@banned_files_lovers_maps = (['lover@example.com']);\n");
+            {
+                assertThat(send(
+                                port,
+                                "s@remote.test",
+                                List.of("user@example.com", "lover@example.com"),
+                                message("banned1", "invoice.pdf.exe")))
+                        .matches("250 2\\.0\\.0 from MTA\\(smtp:\\[127\\.0\\.0\\.1\\]:\\d+\\): 250 .*, but 1 DISCARD");
+            }
+            assertThat(mta.messages()).hasSize(1);
+            RecordingMta.Message m = mta.messages().get(0);
+            assertThat(m.rcptTo()).containsExactly("<lover@example.com>");
+            String mailId = daemonMailId(m.data());
+            assertThat(m.data())
+                    .startsWith("X-Quarantine-ID: <" + mailId + ">\r\n"
+                            + "X-Amavis-Alert: BANNED, message contains\r\n"
+                            + " application/octet-stream,.asc,invoice.pdf.exe\r\nReceived: from ")
+                    .contains("Subject: test banned1\r\n");
+            List<Path> q = quarantined();
+            assertThat(q).hasSize(1);
+            assertThat(q.get(0).getFileName().toString()).isEqualTo("banned-" + mailId);
+            assertThat(Files.readString(q.get(0), StandardCharsets.ISO_8859_1))
+                    .contains("X-Envelope-From: <s@remote.test>")
+                    .contains("Subject: test banned1");
+            assertThat(log())
+                    .contains("Blocked BANNED (application/octet-stream,.asc,invoice.pdf.exe)"
+                            + " {DiscardedInbound,RelayedTaggedInbound,Quarantined}, <s@remote.test> -> <user@example.com>,"
+                            + " quarantine: banned-" + mailId)
+                    .contains(
+                            "Passed BANNED (application/octet-stream,.asc,invoice.pdf.exe)"
+                                    + " {DiscardedInbound,RelayedTaggedInbound,Quarantined}, <s@remote.test> -> <lover@example.com>");
+        }
+    }
+
+    /** The mail_id our Received field names ("id MAILID"). */
+    private static String daemonMailId(String data) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\bid ([A-Za-z0-9_+-]{12})\\b").matcher(data);
+        assertThat(m.find()).as("mail_id in " + data).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void cleanMailPassesUntouchedApartFromOurReceived() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "");
+            {
+                assertThat(send(port, "s@remote.test", List.of("user@example.com"), message("clean", "notes.txt")))
+                        .matches("250 2\\.0\\.0 from MTA.*");
+            }
+            assertThat(mta.messages()).hasSize(1);
+            assertThat(mta.messages().get(0).data())
+                    .startsWith("Received: from ")
+                    .doesNotContain("X-Amavis-Alert");
+            assertThat(quarantined()).isEmpty();
+            assertThat(log()).contains("Passed CLEAN {RelayedInbound}, <s@remote.test> -> <user@example.com>");
+        }
+    }
+
+    @Test
+    void bounceSendsADsnAndAnswers250Bounce() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "$final_banned_destiny = D_BOUNCE;\n");
+            {
+                assertThat(send(port, "s@remote.test", List.of("user@example.com"), message("b1", "x.scr")))
+                        .matches("250 2\\.5\\.0 Ok, id=\\d+-\\d+, BOUNCE");
+                assertThat(send(port, "", List.of("user@example.com"), message("b2", "x.scr")))
+                        .as("no bounce to the null sender")
+                        .matches("250 2\\.5\\.0 Ok, id=\\d+-\\d+, DISCARD\\(bounce\\.suppressed\\)");
+            }
+            assertThat(mta.messages()).hasSize(1);
+            RecordingMta.Message dsn = mta.messages().get(0);
+            assertThat(dsn.mailFrom()).startsWith("<>");
+            assertThat(dsn.rcptTo()).containsExactly("<s@remote.test> NOTIFY=NEVER");
+            assertThat(dsn.data())
+                    .contains("Subject: BANNED contents from you (application/octet-stream,.asc,x.scr): test b1")
+                    .contains("Final-Recipient: rfc822; user@example.com")
+                    .contains("Status: 5.7.0");
+            assertThat(quarantined()).hasSize(2);
+            assertThat(log()).contains("{BouncedInbound,Quarantined}").contains("{NoBounceInbound,Quarantined}");
+        }
+    }
+
+    @Test
+    void rejectAloneIs554AndBesideADeliveryIsReportedByDsn() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(
+                    mta.port(),
+                    "$final_banned_destiny = D_REJECT;\n@banned_files_lovers_maps = (['lover@example.com']);\n");
+            {
+                assertThat(send(port, "s@remote.test", List.of("user@example.com"), message("r1", "x.com")))
+                        .matches(
+                                "554 5\\.7\\.0 Reject, id=\\d+-\\d+ - BANNED: application/octet-stream,\\.asc,x\\.com");
+                assertThat(send(
+                                port,
+                                "s@remote.test",
+                                List.of("user@example.com", "lover@example.com"),
+                                message("r2", "x.com")))
+                        .matches("250 2\\.0\\.0 from MTA.*, but 1 REJECT");
+            }
+            assertThat(mta.messages()).hasSize(2);
+            assertThat(mta.messages().get(0).rcptTo()).containsExactly("<lover@example.com>");
+            assertThat(mta.messages().get(1).mailFrom()).startsWith("<>");
+            assertThat(mta.messages().get(1).data()).contains("Final-Recipient: rfc822; user@example.com");
+        }
+    }
+
+    @Test
+    void aQuarantineThatCannotBeWrittenTempfailsAndNothingIsRelayed() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "@banned_files_lovers_maps = (['lover@example.com']);\n");
+            Files.delete(quarantine());
+            Files.writeString(quarantine(), "not a directory");
+            {
+                assertThat(send(
+                                port,
+                                "s@remote.test",
+                                List.of("user@example.com", "lover@example.com"),
+                                message("q", "x.exe")))
+                        .startsWith("451 4.5.0 id=")
+                        .contains("quarantine FAILED");
+            }
+            assertThat(mta.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void undecipherableMailGetsTheSubjectTagForLocalRecipientsOnlyInSeparateTransactions() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            // one decoded part allowed: the multipart message stops decoding at the limit (CC_UNCHECKED)
+            int port = start(mta.port(), "$MAXFILES = 1;\n");
+            {
+                assertThat(send(
+                                port,
+                                "s@remote.test",
+                                List.of("user@example.com", "other@elsewhere.test"),
+                                message("u", "notes.txt")))
+                        .matches("250 2\\.0\\.0 from MTA.*");
+            }
+            assertThat(mta.messages()).hasSize(2);
+            RecordingMta.Message local = mta.messages().stream()
+                    .filter(m -> m.rcptTo().contains("<user@example.com>"))
+                    .findFirst()
+                    .orElseThrow();
+            RecordingMta.Message remote = mta.messages().stream()
+                    .filter(m -> m.rcptTo().contains("<other@elsewhere.test>"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(local.data()).contains("Subject: ***UNCHECKED*** test u\r\n");
+            assertThat(remote.data()).contains("Subject: test u\r\n");
+            assertThat(log()).contains("Passed UNCHECKED {RelayedInbound,RelayedOpenRelay}");
+        }
+    }
+}
