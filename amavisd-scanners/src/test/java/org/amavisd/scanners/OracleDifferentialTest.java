@@ -295,6 +295,12 @@ class OracleDifferentialTest {
     }
 
     private void compare(Case c) throws Exception {
+        if (c.message() == null) {
+            String why = "clamav-testfiles not installed (Debian package clamav-testfiles; scripts/test as root"
+                    + " installs it)";
+            if ("required".equals(System.getProperty("amavisd.e2e"))) Assertions.fail(why);
+            Assumptions.abort(why);
+        }
         String oracle = oracleOutcome(c.message());
         String ours = ourOutcome(c.message());
         System.out.println("[oracle-diff] " + c.name() + ": amavisd-new " + oracle + "; ours " + ours);
@@ -519,7 +525,7 @@ class OracleDifferentialTest {
         String name = "clamav-testfiles " + file + " as " + attachAs;
         Path p = TESTFILES.resolve(file);
         if (!Files.isReadable(p)) {
-            return new Case(name, plain("placeholder", "clamav-testfiles not installed\r\n"));
+            return new Case(name, null); // compare() says why
         }
         Case c = new Case(name, mixed(attachment("application/octet-stream", attachAs, Files.readAllBytes(p))));
         return decoder == null ? c : c.needs(decoder);
