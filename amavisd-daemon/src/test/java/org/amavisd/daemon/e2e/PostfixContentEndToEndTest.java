@@ -1,0 +1,148 @@
+package org.amavisd.daemon.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.amavisd.daemon.Amavisd;
+import org.amavisd.policy.conf.AmavisConf;
+import org.amavisd.smtp.testing.ScriptedClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Content checks through a real Postfix on both sides, with Debian's stock banned rules: a banned
+ * attachment is discarded and quarantined, a clean one passes with its headers, and a banned-files
+ * lover among the recipients is the only one who gets the banned one.
+ */
+class PostfixContentEndToEndTest {
+    private static MailServices services;
+    private static Amavisd daemon;
+    private static Path quarantine;
+
+    @BeforeAll
+    static void startAll() throws Exception {
+        services = MailServices.forPostfix(24000);
+        services.start();
+        quarantine = services.state.resolve("virusmails");
+        Files.createDirectories(quarantine);
+        Path conf = services.writeAmavisdConf("""
+                $QUARANTINEDIR = '%s';
+                @local_domains_maps = ( ['.example.net', 'example.com'] );
+                @banned_files_lovers_maps = ( ['lover@example.net'] );
+                $banned_filename_re = new_RE(
+                  qr'\\.[^./]*\\.(exe|vbs|pif|scr|bat|cmd|com|cpl|dll)\\.?$'i,
+                  qr'\\{[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\\}?$'i,
+                  qr'^application/x-msdownload$'i,
+                  qr'^application/x-msdos-program$'i,
+                  qr'^application/hta$'i,
+                  qr'.\\.(exe|vbs|pif|scr|bat|cmd|com|cpl)$'i,
+                  qr'^\\.(exe-ms)$',
+                );
+                """.formatted(quarantine));
+        daemon = new Amavisd(() -> AmavisConf.load(conf), s -> s, true);
+        daemon.start();
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        if (daemon != null) daemon.stop();
+        if (services != null) services.stop();
+    }
+
+    private static String marker() {
+        return "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    private static String send(List<String> rcpts, String marker, String attachmentName) throws Exception {
+        String b = "=-=" + marker + "=-=";
+        String msg = "From: <alice@example.org>\r\nTo: <" + rcpts.get(0) + ">\r\n"
+                + "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nSubject: e2e " + marker + "\r\n"
+                + "Message-ID: <" + marker + "@client.test>\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"" + b + "\"\r\n\r\n--" + b + "\r\n"
+                + "Content-Type: text/plain\r\n\r\nbody of " + marker + "\r\n--" + b + "\r\n"
+                + "Content-Type: application/octet-stream\r\n"
+                + "Content-Disposition: attachment; filename=\"" + attachmentName + "\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n"
+                + Base64.getEncoder().encodeToString(("data of " + marker + "\n").getBytes(StandardCharsets.US_ASCII))
+                + "\r\n--" + b + "--\r\n";
+        try (ScriptedClient c = new ScriptedClient(services.smtpPort)) {
+            String reply = c.sendMail("EHLO", "alice@example.org", rcpts, msg);
+            c.command("QUIT");
+            return reply;
+        }
+    }
+
+    private static String logLines(String marker) throws Exception {
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.amavisdMessageLines().stream().anyMatch(l -> l.contains(marker)));
+        return String.join(
+                "\n",
+                services.amavisdMessageLines().stream()
+                        .filter(l -> l.contains("<" + marker + "@client.test>"))
+                        .toList());
+    }
+
+    private static List<Path> quarantined() throws Exception {
+        try (Stream<Path> s = Files.list(quarantine)) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void bannedAttachmentIsDiscardedAndQuarantinedAndOnlyTheLoverGetsIt() throws Exception {
+        String m = marker();
+        assertThat(send(List.of("bob@example.net", "lover@example.net"), m, "invoice.pdf.exe"))
+                .startsWith("250");
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered(m).size() == 1);
+        String lovers = services.delivered(m).get(0);
+        assertThat(lovers)
+                .contains("Delivered-To: lover@example.net")
+                .contains("X-Amavis-Alert: BANNED, message contains")
+                .containsPattern("X-Quarantine-ID: <[A-Za-z0-9_+-]{12}>");
+        String lines = logLines(m);
+        assertThat(lines)
+                .contains("Blocked BANNED (")
+                .contains("invoice.pdf.exe) {DiscardedInbound,RelayedTaggedInbound,Quarantined}")
+                .contains("-> <bob@example.net>")
+                .contains("Passed BANNED (");
+        String id = lovers.replaceAll("(?s).*X-Quarantine-ID: <([A-Za-z0-9_+-]{12})>.*", "$1");
+        Path copy = quarantine.resolve("banned-" + id);
+        assertThat(quarantined()).contains(copy);
+        assertThat(Files.readString(copy, StandardCharsets.ISO_8859_1))
+                .contains("X-Envelope-To: <bob@example.net>")
+                .contains("filename=\"invoice.pdf.exe\"");
+        // Postfix's amavisfeed client was told the message was accepted, one recipient discarded
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.maillog().contains("but 1 DISCARD"));
+        // nothing stays in the front MTA's queue
+        Thread.sleep(200);
+        assertThat(services.delivered(m)).hasSize(1);
+    }
+
+    @Test
+    void cleanAttachmentPassesWithItsHeaders() throws Exception {
+        String m = marker();
+        assertThat(send(List.of("bob@example.net"), m, "notes.txt")).startsWith("250");
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered(m).size() == 1);
+        String got = services.delivered(m).get(0);
+        assertThat(got)
+                .contains("Delivered-To: bob@example.net")
+                .contains("Subject: e2e " + m)
+                .contains("Message-ID: <" + m + "@client.test>")
+                .contains("filename=\"notes.txt\"")
+                .containsPattern("\\(amavis, port " + services.filterPort + "\\)")
+                .doesNotContain("X-Amavis-Alert")
+                .doesNotContain("X-Quarantine-ID");
+        assertThat(logLines(m)).contains("Passed CLEAN {RelayedInbound}");
+    }
+}
