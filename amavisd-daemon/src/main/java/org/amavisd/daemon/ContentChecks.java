@@ -61,7 +61,6 @@ final class ContentChecks implements MessageProcessor {
         DecodeResult decoded = null;
         if (!bank.isTrue("bypass_decode_parts")) {
             decoded = Decoder.decode(msg.messageFile(), msg.tempDir().resolve("parts"), limits(bank));
-            if (decoded.overLimits()) log.info("decoding stopped at a limit: {}", decoded.limitReason());
         }
         HeaderVerdict header = new HeaderChecker(headerTests(bank), msg.params().smtputf8()).check(msg.messageFile());
         if (header.isBad()) log.debug("bad header: {}", header.problems());

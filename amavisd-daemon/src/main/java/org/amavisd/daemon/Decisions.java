@@ -53,8 +53,11 @@ final class Decisions implements MessageProcessor {
         this.next = next;
     }
 
-    /** The header edits of each recipient that passes, for the relay stage, and who passed as a lover. */
-    record Edits(Map<Recipient, HeaderEdits> byRecipient, Set<Recipient> lovers) {
+    /**
+     * The header edits of each recipient that passes, for the relay stage, and the recipients whose
+     * copy was tagged (a banned or virus alert, a subject tag: "RelayedTagged" in the log).
+     */
+    record Edits(Map<Recipient, HeaderEdits> byRecipient, Set<Recipient> tagged) {
         HeaderEdits of(Recipient r) {
             return byRecipient.getOrDefault(r, HeaderEdits.NONE);
         }
@@ -70,7 +73,6 @@ final class Decisions implements MessageProcessor {
         PerlValue fdTable = bank.get("final_destiny_maps_by_ccat").orElse(PerlValue.UNDEF);
         PerlValue loversTable = bank.get("lovers_maps_by_ccat").orElse(PerlValue.UNDEF);
         Map<Recipient, SmtpReply> blocked = new LinkedHashMap<>();
-        Set<Recipient> lovers = new HashSet<>();
         for (Recipient r : msg.recipients()) {
             if (r.isDone()) continue;
             LookupKey key = PolicyBanks.key(bank, r.address().address());
@@ -80,7 +82,6 @@ final class Decisions implements MessageProcessor {
                 if (fd.isEmpty() || fd.get() == Destiny.PASS) continue;
                 if (isLover(loversTable, m.ccat(), settings, key)) {
                     log.debug("{}: lover of {}, passes", r, m.ccat());
-                    lovers.add(r);
                     continue;
                 }
                 Ccat blocking = Ccat.parse(m.ccat());
@@ -122,14 +123,18 @@ final class Decisions implements MessageProcessor {
         blocked.forEach(Recipient::doneByFilter);
 
         Map<Recipient, HeaderEdits> edits = new LinkedHashMap<>();
+        Set<Recipient> taggedRecipients = new HashSet<>();
         PerlValue subjectTags = bank.get("subject_tag_maps_by_ccat").orElse(PerlValue.UNDEF);
         for (Recipient r : msg.recipients()) {
             if (r.isDone()) continue;
             HeaderEdits e = HeaderEdits.NONE;
-            if (!quarantined.isEmpty())
+            boolean tagged = false;
+            if (!quarantined.isEmpty() && r.isLocal())
                 e = e.withPrepended("X-Quarantine-ID", "<" + msg.mailId().id() + ">");
-            if (r.contents().contains(ContentCategory.BANNED) && r.bannedReason() != null)
+            if (r.contents().contains(ContentCategory.BANNED) && r.bannedReason() != null) {
                 e = e.withPrepended("X-Amavis-Alert", "BANNED, message contains " + r.bannedReason());
+                tagged = true;
+            }
             if (r.contents().contains(ContentCategory.BAD_HEADER)) {
                 List<String> problems = msg.attachment(ContentChecks.Findings.class)
                         .map(f -> f.header().problems())
@@ -137,10 +142,18 @@ final class Decisions implements MessageProcessor {
                 if (!problems.isEmpty())
                     e = e.withPrepended("X-Amavis-Alert", "BAD HEADER SECTION, " + problems.get(0));
             }
-            if (r.isLocal()) e = e.withSubjectTag(subjectTag(subjectTags, r, settings, bank));
+            if (r.isLocal()) {
+                String tag = subjectTag(subjectTags, r, settings, bank);
+                if (tag != null && !tag.isEmpty()) {
+                    e = e.withSubjectTag(tag);
+                    tagged = true;
+                }
+                addressExtension(bank, settings, r);
+            }
+            if (tagged) taggedRecipients.add(r);
             edits.put(r, e);
         }
-        msg.attach(Edits.class, new Edits(edits, lovers));
+        msg.attach(Edits.class, new Edits(edits, taggedRecipients));
         next.process(msg);
     }
 
@@ -294,22 +307,59 @@ final class Decisions implements MessageProcessor {
         return out;
     }
 
-    /** The subject tag by the recipient's categories (most important first): a maps list asked per recipient. */
+    /**
+     * The subject tag by the recipient's categories, most important first: the first entry of
+     * %subject_tag_maps_by_ccat whose lookup for the recipient gives a non-empty string.
+     */
     private String subjectTag(
             PerlValue table, Recipient r, Function<String, Optional<PerlValue>> settings, PolicyBank bank) {
         List<String> ccats = r.contents().entries().stream().map(Ccat::key).toList();
-        Optional<ByCcat.Match> m = ByCcat.first(ccats, settings, table);
-        if (m.isEmpty() || !m.get().value().isDefined()) return null;
-        PerlValue v = m.get().value();
+        for (ByCcat.Match m : ByCcat.all(ccats, settings, table)) {
+            String tag = lookupString(m.value(), "subject_tag_maps", bank, r);
+            if (tag != null && !tag.isEmpty()) return tag;
+        }
+        return null;
+    }
+
+    /** A maps value (or a plain string) asked with the recipient's address. */
+    private String lookupString(PerlValue v, String name, PolicyBank bank, Recipient r) {
+        if (!v.isDefined()) return null;
         if (v instanceof PerlValue.Str s) return s.value();
         if (v instanceof PerlValue.ArrayRef a && a.elements().stream().allMatch(x -> x instanceof PerlValue.Str)) {
             // constants (the default [ c('undecipherable_subject_tag') ]): the first one answers
             return a.elements().isEmpty() ? null : a.elements().get(0).asString();
         }
-        return banks.chainOf("subject_tag_maps", v)
+        return banks.chainOf(name, v)
                 .lookup(PolicyBanks.key(bank, r.address().address()))
                 .filter(PerlValue::isDefined)
                 .map(PerlValue::asString)
                 .orElse(null);
+    }
+
+    /**
+     * The address extension of %addr_extension_maps_by_ccat for a local recipient, when
+     * $recipient_delimiter is set: user@example.com becomes user+spam@example.com (an existing
+     * extension replaced when $replace_existing_extension, as by default).
+     */
+    private void addressExtension(PolicyBank bank, Function<String, Optional<PerlValue>> settings, Recipient r) {
+        String delim = bank.get("recipient_delimiter").map(PerlValue::asString).orElse("");
+        if (delim.isEmpty()) return;
+        PerlValue table = bank.get("addr_extension_maps_by_ccat").orElse(PerlValue.UNDEF);
+        PerlValue maps = r.contents().setting(asCcatMap(table, settings)).orElse(PerlValue.UNDEF);
+        String ext = lookupString(maps, "addr_extension_maps", bank, r);
+        if (ext == null || ext.isEmpty()) return;
+        String addr = r.address().address();
+        int at = addr.lastIndexOf('@');
+        String local = at < 0 ? addr : addr.substring(0, at);
+        String domain = at < 0 ? "" : addr.substring(at);
+        if (bank.get("replace_existing_extension").map(PerlValue::isTrue).orElse(true)) {
+            for (int i = 1; i < local.length(); i++) { // the extension starts at the first delimiter, not at 0
+                if (delim.indexOf(local.charAt(i)) >= 0) {
+                    local = local.substring(0, i);
+                    break;
+                }
+            }
+        }
+        r.setRelayAddress(new org.amavisd.core.mail.EmailAddress(local + delim.charAt(0) + ext + domain));
     }
 }

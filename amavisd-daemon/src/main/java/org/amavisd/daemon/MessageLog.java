@@ -92,8 +92,8 @@ final class MessageLog implements MessageListener {
      */
     private static String actions(MessageContext msg) {
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
-        java.util.Set<Recipient> lovers = msg.attachment(Decisions.Edits.class)
-                .map(Decisions.Edits::lovers)
+        java.util.Set<Recipient> tagged = msg.attachment(Decisions.Edits.class)
+                .map(Decisions.Edits::tagged)
                 .orElse(java.util.Set.of());
         boolean allRejected = msg.recipients().stream()
                 .allMatch(r -> r.reply() != null && r.reply().isPermanent() && r.destiny() != Destiny.BOUNCE);
@@ -106,7 +106,7 @@ final class MessageLog implements MessageListener {
             else if (r.destiny() == Destiny.BOUNCE) which = reply.isPositive() ? "NoBounce" : "Bounced";
             else if (r.destiny() == Destiny.REJECT)
                 which = !msg.session().isLmtp() && !allRejected ? "Bounced" : "Rejected";
-            else if (reply.isPositive()) which = lovers.contains(r) ? "RelayedTagged" : "Relayed";
+            else if (reply.isPositive()) which = tagged.contains(r) ? "RelayedTagged" : "Relayed";
             else which = "Rejected";
             String dir = msg.originating()
                     ? (r.isLocal() ? "Internal" : "Outbound")

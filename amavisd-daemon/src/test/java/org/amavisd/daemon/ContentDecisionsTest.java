@@ -236,7 +236,32 @@ class ContentDecisionsTest {
                     .orElseThrow();
             assertThat(local.data()).contains("Subject: ***UNCHECKED*** test u\r\n");
             assertThat(remote.data()).contains("Subject: test u\r\n");
-            assertThat(log()).contains("Passed UNCHECKED {RelayedInbound,RelayedOpenRelay}");
+            assertThat(log()).contains("Passed UNCHECKED {RelayedOpenRelay,RelayedTaggedInbound}");
+        }
+    }
+
+    @Test
+    void badHeaderPassesQuarantinedWithAlertAndAddressExtensionForTheLocalRecipient() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "$recipient_delimiter = '+';\n$addr_extension_bad_header = 'badh';\n");
+            String msg = "From: s@remote.test\r\nSubject: one\r\nSubject: two\r\n\r\nbody\r\n";
+            assertThat(send(port, "s@remote.test", List.of("user+old@example.com", "other@elsewhere.test"), msg))
+                    .matches("250 2\\.0\\.0 from MTA.*");
+            assertThat(mta.messages()).hasSize(2);
+            RecordingMta.Message local = mta.messages().stream()
+                    .filter(m -> m.rcptTo().contains("<user+badh@example.com>"))
+                    .findFirst()
+                    .orElseThrow();
+            RecordingMta.Message remote = mta.messages().stream()
+                    .filter(m -> m.rcptTo().contains("<other@elsewhere.test>"))
+                    .findFirst()
+                    .orElseThrow();
+            // as amavisd-new 2.13: the first problem in the alert, the highest minor (duplicate: 8) in the log
+            assertThat(local.data()).startsWith("X-Quarantine-ID: <").contains("X-Amavis-Alert: BAD HEADER SECTION, ");
+            assertThat(remote.data()).startsWith("X-Amavis-Alert: BAD HEADER SECTION, ");
+            assertThat(quarantined()).hasSize(1);
+            assertThat(quarantined().get(0).getFileName().toString()).startsWith("badh-");
+            assertThat(log()).contains("Passed BAD-HEADER-8 {RelayedInbound,RelayedOpenRelay,Quarantined}");
         }
     }
 }

@@ -124,11 +124,17 @@ public record HeaderEdits(List<String> prepend, Set<String> delete, String subje
         if (delete.contains(name)) return false;
         if (!subjectDone && subjectTag != null && name.equals("subject")) {
             int at = colon + 1;
-            if (at < f.length && f[at] == ' ') at++;
-            out.write(f, 0, at);
-            if (at == colon + 1) out.write(' ');
+            if (at < f.length && (f[at] == ' ' || f[at] == '\t')) at++;
+            out.write(f, 0, colon + 1);
+            out.write(' ');
             out.write(subjectTag.getBytes(StandardCharsets.UTF_8));
-            out.write(f, at, f.length - at);
+            byte[] rest = java.util.Arrays.copyOfRange(f, at, f.length);
+            if (subjectTag.length() >= 3) { // a tag already there is not repeated, as amavisd-new does
+                String r = new String(rest, StandardCharsets.UTF_8);
+                String without = r.replace(subjectTag, "");
+                if (!without.equals(r)) rest = without.getBytes(StandardCharsets.UTF_8);
+            }
+            out.write(rest);
             return true;
         }
         out.write(f);

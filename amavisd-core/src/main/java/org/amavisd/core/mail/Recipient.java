@@ -28,6 +28,7 @@ public final class Recipient {
     private final CcatList contents = new CcatList();
     private Destiny destiny = Destiny.PASS;
     private String bannedReason;
+    private EmailAddress relayAddress;
 
     public Recipient(EmailAddress address, String notify, String orcpt) {
         this.address = Objects.requireNonNull(address);
@@ -77,6 +78,18 @@ public final class Recipient {
 
     public synchronized void setBannedReason(String reason) {
         this.bannedReason = reason;
+    }
+
+    /**
+     * The address the back end is given: the recipient's own, or one with an address extension
+     * added by the policy ($recipient_delimiter, %addr_extension_maps_by_ccat).
+     */
+    public synchronized EmailAddress relayAddress() {
+        return relayAddress != null ? relayAddress : address;
+    }
+
+    public synchronized void setRelayAddress(EmailAddress a) {
+        this.relayAddress = a;
     }
 
     public synchronized SmtpReply reply() {

@@ -45,6 +45,13 @@ class HeaderEditsTest {
     }
 
     @Test
+    void aTagAlreadyThereIsNotRepeated() throws IOException {
+        HeaderEdits e = HeaderEdits.NONE.withSubjectTag("***UNCHECKED*** ");
+        assertThat(apply(e, "Subject: ***UNCHECKED*** hello\r\n\r\nb\r\n"))
+                .isEqualTo("Received: x\r\nSubject: ***UNCHECKED*** hello\r\n\r\nb\r\n");
+    }
+
+    @Test
     void aMissingSubjectIsAddedWithTheTag() throws IOException {
         HeaderEdits e = HeaderEdits.NONE.withSubjectTag("***INFECTED*** ");
         assertThat(apply(e, "From: a@b\r\n\r\nbody\r\n"))

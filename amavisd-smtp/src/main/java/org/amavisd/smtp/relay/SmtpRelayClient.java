@@ -202,7 +202,7 @@ public final class SmtpRelayClient {
                 return false;
             }
             pending.removeIf(r -> {
-                if (!r.address().isInternational()) return false;
+                if (!r.relayAddress().isInternational()) return false;
                 r.doneByMta(SmtpReply.of(553, "5.6.7", "Non-ASCII addresses not permitted for that recipient"), null);
                 return true;
             });
@@ -264,7 +264,7 @@ public final class SmtpRelayClient {
         List<SmtpReply> rcptReplies = new ArrayList<>();
         for (Recipient r : pending) {
             StringBuilder rcpt =
-                    new StringBuilder("RCPT TO:").append(r.address().bracketed());
+                    new StringBuilder("RCPT TO:").append(r.relayAddress().bracketed());
             if (dsn && r.dsnNotify() != null) rcpt.append(" NOTIFY=").append(r.dsnNotify());
             if (dsn && r.orcpt() != null) rcpt.append(" ORCPT=").append(r.orcpt());
             conn.send(rcpt.toString());
