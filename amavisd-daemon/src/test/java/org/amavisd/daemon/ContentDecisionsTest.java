@@ -109,6 +109,7 @@ class ContentDecisionsTest {
             assertThat(q.get(0).getFileName().toString()).isEqualTo("banned-" + mailId);
             assertThat(Files.readString(q.get(0), StandardCharsets.ISO_8859_1))
                     .contains("X-Envelope-From: <s@remote.test>")
+                    .contains("X-Envelope-To-Blocked: <user@example.com>\r\n")
                     .contains("Subject: test banned1");
             assertThat(log())
                     .contains("Blocked BANNED (application/octet-stream,.asc,invoice.pdf.exe)"

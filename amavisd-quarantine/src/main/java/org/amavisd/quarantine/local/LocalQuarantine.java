@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.amavisd.core.mail.MessageContext;
-import org.amavisd.core.mail.Recipient;
 import org.amavisd.quarantine.BodyDigest;
 import org.amavisd.quarantine.PartitionTag;
 import org.amavisd.quarantine.QuarantineException;
@@ -182,7 +181,8 @@ public final class LocalQuarantine {
                 .append(CRLF);
         sb.append("X-Envelope-To-Blocked: ")
                 .append(msg.recipients().stream()
-                        .filter(Recipient::isDone)
+                        // blocked by a destiny (decided before the copy is written), or already settled
+                        .filter(r -> r.destiny() != org.amavisd.core.ccat.Destiny.PASS || r.isDone())
                         .map(r -> r.address().bracketed())
                         .collect(Collectors.joining("," + CRLF + " ")))
                 .append(CRLF);
