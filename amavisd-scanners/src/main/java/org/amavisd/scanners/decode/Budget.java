@@ -35,6 +35,18 @@ final class Budget {
         return written;
     }
 
+    long quota() {
+        return quota;
+    }
+
+    long remainingQuota() {
+        return quota - written;
+    }
+
+    long timeLeftNanos() {
+        return deadline - System.nanoTime();
+    }
+
     /** A new part, counted against $MAXFILES. */
     Node newNode(Node parent, String levelPath, int tier) throws OverLimitException {
         checkTime();

@@ -29,9 +29,18 @@ public final class Decoder {
      *     for malformed content, which decodes as far as it can)
      */
     public static DecodeResult decode(Path messageFile, Path partsDir, DecodeLimits limits) throws IOException {
+        return decode(messageFile, partsDir, limits, ExternalArchivers.system());
+    }
+
+    /**
+     * As {@link #decode(Path, Path, DecodeLimits)}, with the external archive programs found by
+     * {@code programs} (rar, arj, cab and lha archives stay packed when their program is absent).
+     */
+    public static DecodeResult decode(Path messageFile, Path partsDir, DecodeLimits limits, ExternalArchivers programs)
+            throws IOException {
         Files.createDirectories(partsDir);
         Budget budget = new Budget(limits, partsDir, Files.size(messageFile));
-        ArchiveExpander expander = new ArchiveExpander(budget);
+        ArchiveExpander expander = new ArchiveExpander(budget, programs);
         String reason = null;
         try {
             String parseError = new MimeWalker(budget).walk(messageFile);
