@@ -42,9 +42,10 @@ public final class Decoder {
         Budget budget = new Budget(limits, partsDir, Files.size(messageFile));
         ArchiveExpander expander = new ArchiveExpander(budget, programs);
         String reason = null;
+        MimeWalker walker = new MimeWalker(budget);
         try {
-            String parseError = new MimeWalker(budget).walk(messageFile);
-            if (parseError != null) log.info("{}", parseError);
+            walker.walk(messageFile);
+            if (!walker.problems().isEmpty()) log.info("MIME errors: {}", String.join("; ", walker.problems()));
             for (int i = 0; i < budget.nodes.size(); i++) { // grows as archives are unpacked
                 Node n = budget.nodes.get(i);
                 if (n.file == null) continue;
@@ -63,7 +64,7 @@ public final class Decoder {
             undecipherable |= n.attributes.indexOf('U') >= 0;
             parts.add(n.freeze());
         }
-        return new DecodeResult(new PartTree(parts), reason != null, reason, undecipherable);
+        return new DecodeResult(new PartTree(parts), reason != null, reason, undecipherable, walker.problems());
     }
 
     private static void typeOf(Node n) throws IOException {

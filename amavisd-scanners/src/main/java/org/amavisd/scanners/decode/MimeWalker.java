@@ -8,12 +8,15 @@ import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.Event;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
@@ -39,19 +42,41 @@ final class MimeWalker {
             .build();
 
     private final Budget budget;
+    /** MIME framing problems found, in the order found (amavisd-new's CC_BADH minor 1). */
+    private final List<String> problems = new ArrayList<>();
+    /** What the parser noticed during the last step, read right after it. */
+    private final List<String> events = new ArrayList<>();
 
     MimeWalker(Budget budget) {
         this.budget = budget;
     }
 
-    /** Returns a description of a parse error that ended the walk early, or null. */
-    String walk(Path message) throws IOException {
-        MimeTokenStream ts = new MimeTokenStream(CONFIG, DecodeMonitor.SILENT, null);
+    /** The MIME framing problems found so far; also when the walk ended with an exception. */
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** Walks the message; framing problems are collected (see {@link #problems()}), not thrown. */
+    void walk(Path message) throws IOException {
+        DecodeMonitor monitor = new DecodeMonitor() {
+            @Override
+            public boolean warn(String message, String action) {
+                events.add(message);
+                return false;
+            }
+
+            @Override
+            public boolean isListening() {
+                return true;
+            }
+        };
+        MimeTokenStream ts = new MimeTokenStream(CONFIG, monitor, null);
         ts.setRecursionMode(RecursionMode.M_RECURSE);
         Deque<Node> stack = new ArrayDeque<>();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(message), 64 * 1024)) {
             ts.parse(in);
             for (EntityState st = ts.getState(); st != EntityState.T_END_OF_STREAM; st = ts.next()) {
+                noticeEvents(stack);
                 switch (st) {
                     case T_START_MESSAGE, T_START_BODYPART -> {
                         Node parent = stack.peek();
@@ -62,6 +87,7 @@ final class MimeWalker {
                         Node nd = parent == null
                                 ? budget.newNode(null, "1", MIME_TIER)
                                 : budget.newNode(parent, parent.nextChildPath(), MIME_TIER);
+                        nd.embeddedMessage = parent != null && st == EntityState.T_START_MESSAGE;
                         stack.push(nd);
                     }
                     case T_FIELD -> {
@@ -82,6 +108,11 @@ final class MimeWalker {
                     case T_BODY -> {
                         Node nd = stack.peek();
                         BodyDescriptor bd = ts.getBodyDescriptor();
+                        if (nd.mimeType != null
+                                && nd.mimeType.startsWith("multipart/")
+                                && !bd.getMimeType().startsWith("multipart/")) {
+                            problem(stack, nd.mimeType + " without a boundary parameter (part " + nd.levelPath + ")");
+                        }
                         nd.mimeType = bd.getMimeType();
                         nd.transferEncoding = bd.getTransferEncoding();
                         budget.writeContent(nd, ts.getDecodedInputStream());
@@ -92,9 +123,55 @@ final class MimeWalker {
             }
         } catch (MimeException e) {
             log.info("MIME parse stopped early: {}", e.getMessage());
-            return "MIME parse error: " + e.getMessage();
+            problems.add("parsing stopped: " + e.getMessage());
+        } catch (OverLimitException e) {
+            if (e.getMessage().startsWith("Maximum number of files")) {
+                problems.add("too many MIME parts to parse (" + e.getMessage() + ")");
+            }
+            throw e;
         }
-        return null;
+    }
+
+    /**
+     * Turns what the parser noticed in its last step into problems, named after the entity on top
+     * of the stack (the one the parser was in). The kinds are those MIME::Parser reports as errors
+     * (not its warnings), which amavisd-new makes CC_BADH minor 1: a multipart whose first boundary
+     * never comes or whose closing boundary is missing (the end of the message, or of an enclosing
+     * part, came first), a header that the message's end cuts off, a header line that is no field.
+     * Decoding complaints (stray characters in base64, a bad quoted-printable escape) are not
+     * among them: MIME::Parser passes over those in silence, and so do we.
+     */
+    private void noticeEvents(Deque<Node> stack) {
+        if (events.isEmpty()) return;
+        Node nd = stack.peek();
+        for (String ev : events) {
+            if (nd == null) continue;
+            String where = nd.mimeType == null ? "part " + nd.levelPath : nd.mimeType + " (part " + nd.levelPath + ")";
+            if (ev.endsWith(Event.MIME_BODY_PREMATURE_END.toString())) {
+                problem(
+                        stack,
+                        nd.childCount == 0
+                                ? "no boundary of " + where + " found: all of it read as preamble"
+                                : "closing boundary of " + where + " missing");
+            } else if (ev.endsWith(Event.HEADERS_PREMATURE_END.toString())) {
+                // inside a multipart, a header that runs into the next boundary is only a warning
+                // for MIME::Parser (a part without the empty line); only the message's own counts
+                if (stack.size() == 1) problem(stack, "the message ends inside its header");
+            } else if (ev.endsWith(Event.INVALID_HEADER.toString())) {
+                problem(stack, "a header line of " + where + " is not a header field");
+            }
+        }
+        events.clear();
+    }
+
+    /**
+     * Records a problem unless it lies inside an embedded message: amavisd-new parses the message
+     * with nested messages left whole, so only the outer structure can have MIME errors.
+     */
+    private void problem(Deque<Node> stack, String what) {
+        int messages = 0;
+        for (Node n : stack) if (n.embeddedMessage) messages++;
+        if (messages == 0) problems.add(what);
     }
 
     private static void endHeader(Node nd) {

@@ -18,6 +18,9 @@ final class Node {
     long size;
     Path file;
     boolean fromArchive;
+    /** The top of a message/rfc822 (or message/global) body, not the message itself. */
+    boolean embeddedMessage;
+
     String attributes = "";
     /** Content-Transfer-Encoding, lower case, for MIME leaves. */
     String transferEncoding;
