@@ -10,8 +10,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes a spooled message into parts: the MIME walk first (every leaf to its own file), then
- * each file typed by content and, when it is an archive or compressed file we can read, unpacked
- * into further parts, breadth first, until nothing is left or a limit is reached.
+ * each file typed by content and, when it is an archive or compressed file we can read (with a
+ * Java library, or an installed external program for rar, arj, cab and lha) or an embedded
+ * message, unpacked into further parts, breadth first (amavisd-new's decoding tiers), until
+ * nothing is left or a limit is reached. Parts are numbered as amavisd-new numbers them (see
+ * {@link Part#id()}); MIME framing errors of the message are reported as amavisd-new's MIME
+ * errors ({@link DecodeResult#mimeErrors()}).
  *
  * <p>Memory stays bounded whatever the message size: the message and every part are streamed
  * between files with a fixed buffer. Disk is bounded by the expansion quota, part count by
@@ -42,16 +46,25 @@ public final class Decoder {
         Budget budget = new Budget(limits, partsDir, Files.size(messageFile));
         ArchiveExpander expander = new ArchiveExpander(budget, programs);
         String reason = null;
-        MimeWalker walker = new MimeWalker(budget);
+        MimeWalker walker = new MimeWalker(budget, true);
         try {
-            walker.walk(messageFile);
+            walker.walk(messageFile, null, MimeWalker.MIME_TIER);
             if (!walker.problems().isEmpty()) log.info("MIME errors: {}", String.join("; ", walker.problems()));
             for (int i = 0; i < budget.nodes.size(); i++) { // grows as archives are unpacked
                 Node n = budget.nodes.get(i);
                 if (n.file == null) continue;
                 budget.checkTime();
                 typeOf(n);
-                expander.expand(n);
+                if (MimeWalker.isEmbeddedMessage(n)) {
+                    // amavisd-new's "mail" decoder: the message in this part, parsed on its own
+                    int max = limits.maxLevels();
+                    if (max > 0 && n.tier + 1 > max) {
+                        throw new OverLimitException("Maximum decoding depth (" + max + ") exceeded");
+                    }
+                    new MimeWalker(budget, false).walk(n.file, n, n.tier + 1);
+                } else {
+                    expander.expand(n);
+                }
             }
         } catch (OverLimitException e) {
             reason = e.getMessage();
