@@ -12,6 +12,7 @@
 #   dkim       opendkim-tools     (optional)
 #   dns        dnsmasq-base       (optional)
 #   postgres   postgresql         (SQL lookup tests against a real server; optional)
+#   archivers  unrar-free arj cabextract lhasa (the decoder's external archive programs)
 #   all        every group above
 # Everything present: prints one line and exits 0 (no apt-get at all).
 # Something missing, running as root with apt-get: installs it non-interactively
@@ -26,7 +27,7 @@ set -euo pipefail
 PROG=ensure-packages
 log() { printf '[%s] %s\n' "$PROG" "$*"; }
 err() { printf '[%s] ERROR: %s\n' "$PROG" "$*" >&2; }
-usage() { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 CHECK_ONLY=0
 groups=()
@@ -51,7 +52,8 @@ packages_of() { # packages_of GROUP -> Debian package names
     dkim) echo opendkim-tools ;;
     dns) echo dnsmasq-base ;;
     postgres) echo postgresql ;;
-    all) for g in postfix clamd spamd swaks testfiles oracle dkim dns postgres; do packages_of "$g"; done ;;
+    archivers) echo unrar-free arj cabextract lhasa ;;
+    all) for g in postfix clamd spamd swaks testfiles oracle dkim dns postgres archivers; do packages_of "$g"; done ;;
     *) return 1 ;;
     esac
 }
@@ -60,6 +62,7 @@ binary_of() { # a program each package provides, for systems without dpkg
     postfix) echo postfix ;; clamav-daemon) echo clamd ;; spamd) echo spamd ;;
     spamassassin) echo spamassassin ;; swaks) echo swaks ;; amavisd-new) echo amavisd ;;
     opendkim-tools) echo opendkim-genkey ;; dnsmasq-base) echo dnsmasq ;; postgresql) echo pg_ctlcluster ;;
+    unrar-free) echo unrar ;; arj) echo arj ;; cabextract) echo cabextract ;; lhasa) echo lha ;;
     *) echo "" ;;
     esac
 }

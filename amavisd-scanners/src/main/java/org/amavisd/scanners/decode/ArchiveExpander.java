@@ -33,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Unpacks one typed part into member parts with Java libraries (commons-compress, xz, zstd-jni).
+ * Unpacks one typed part into member parts with Java libraries (commons-compress, xz, zstd-jni),
+ * or for rar, arj, cab and lha with an installed external program ({@link ExternalExpander}).
  * Members are written under generated names (p007, ...) in the parts directory; an entry's own
  * name is only recorded, never used as a path, so no entry can land outside the directory.
  */
@@ -43,16 +44,27 @@ final class ArchiveExpander {
     static final List<String> SUPPORTED =
             List.of("zip", "7z", "gz", "bz2", "xz", "lzma", "zst", "Z", "tar", "cpio", "a", "deb", "arj", "uue");
 
-    private final Budget budget;
+    /** Short types unpacked by an external program when one is installed (arj falls back to the library). */
+    static final List<String> EXTERNAL = List.of("rar", "arj", "cab", "lha");
 
-    ArchiveExpander(Budget budget) {
+    private final Budget budget;
+    private final ExternalExpander external;
+
+    ArchiveExpander(Budget budget, ExternalArchivers programs) {
         this.budget = budget;
+        this.external = new ExternalExpander(budget, programs);
     }
 
     /** Unpacks {@code part} if its type is one we decode. Limits propagate; a broken archive is logged and left packed. */
     void expand(Node part) throws OverLimitException, IOException {
-        String kind =
-                part.types.stream().filter(SUPPORTED::contains).findFirst().orElse(null);
+        String kind = part.types.stream()
+                .filter(t -> EXTERNAL.contains(t) && external.canExpand(t))
+                .map(t -> "external " + t)
+                .findFirst()
+                .orElseGet(() -> part.types.stream()
+                        .filter(SUPPORTED::contains)
+                        .findFirst()
+                        .orElse(null));
         if (kind == null && isText(part)) kind = "uue?";
         if (kind == null) return;
         boolean uu = kind.startsWith("uue");
@@ -103,7 +115,10 @@ final class ArchiveExpander {
                 case "cpio" -> stream(part, ArchiveStreamFactory.CPIO, f);
                 case "a", "deb" -> stream(part, ArchiveStreamFactory.AR, f);
                 case "arj" -> stream(part, ArchiveStreamFactory.ARJ, f);
-                default -> uudecode(part, f);
+                default -> {
+                    if (kind.startsWith("external ")) external.expand(part, kind.substring(9));
+                    else uudecode(part, f);
+                }
             }
         } catch (OverLimitException e) {
             throw e;

@@ -21,7 +21,11 @@ final class Budget {
     private final long quota;
     private long written;
     private final long deadline;
+    /** Numbered parts, in number order. */
     final List<Node> nodes = new ArrayList<>();
+
+    private int unnumbered;
+    private int provisional;
     private final byte[] buf = new byte[BUF];
 
     Budget(DecodeLimits limits, Path partsDir, long messageSize) {
@@ -35,15 +39,53 @@ final class Budget {
         return written;
     }
 
-    /** A new part, counted against $MAXFILES. */
+    long quota() {
+        return quota;
+    }
+
+    long remainingQuota() {
+        return quota - written;
+    }
+
+    long timeLeftNanos() {
+        return deadline - System.nanoTime();
+    }
+
+    /** A new part with the next number, counted against $MAXFILES. */
     Node newNode(Node parent, String levelPath, int tier) throws OverLimitException {
+        Node n = newUnnumbered(parent, levelPath, tier);
+        try {
+            number(n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // no file yet: nothing to rename
+        }
+        return n;
+    }
+
+    /**
+     * A new part, counted against $MAXFILES, that gets its number later ({@link #number}); until
+     * then it is not in {@link #nodes}, and content written for it goes to a provisional file.
+     */
+    Node newUnnumbered(Node parent, String levelPath, int tier) throws OverLimitException {
         checkTime();
-        if (limits.maxFiles() > 0 && nodes.size() >= limits.maxFiles()) {
+        if (limits.maxFiles() > 0 && nodes.size() + unnumbered >= limits.maxFiles()) {
             throw new OverLimitException("Maximum number of files (" + limits.maxFiles() + ") exceeded");
         }
-        Node n = new Node(String.format("p%03d", nodes.size() + 1), parent, levelPath, tier);
+        unnumbered++;
+        return new Node(null, parent, levelPath, tier);
+    }
+
+    /** Gives the part the next number (p001, ...) and its file that name; no-op if numbered. */
+    void number(Node n) throws IOException {
+        if (n.id != null) return;
+        n.id = String.format("p%03d", nodes.size() + 1);
         nodes.add(n);
-        return n;
+        unnumbered--;
+        if (n.file != null) {
+            Path named = partsDir.resolve(n.id);
+            Files.move(n.file, named);
+            n.file = named;
+        }
     }
 
     void checkTime() throws OverLimitException {
@@ -61,7 +103,7 @@ final class Budget {
 
     /** Copies {@code in} to the node's file, charging quota and checking time as it goes. */
     void writeContent(Node node, InputStream in) throws IOException {
-        Path f = partsDir.resolve(node.id);
+        Path f = partsDir.resolve(node.id != null ? node.id : "unnumbered-" + (++provisional));
         node.file = f;
         try (OutputStream out = Files.newOutputStream(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             int n;

@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param maxQuota $MAX_EXPANSION_QUOTA in bytes, or 0 when not set
  * @param minFactor $MIN_EXPANSION_FACTOR, times the message size
  * @param maxFactor $MAX_EXPANSION_FACTOR, times the message size
- * @param maxMimeDepth MIME nesting depth (multiparts and embedded messages inside each other); the
- *     whole MIME walk is one amavisd-new tier, so this bounds it separately; 0 means no limit
+ * @param maxMimeDepth MIME nesting depth (multiparts inside each other) within one message; the
+ *     MIME walk of a message is one amavisd-new tier, so this bounds it separately (an embedded
+ *     message is walked as the next tier, as amavisd-new decodes a part of type "mail"); 0 means
+ *     no limit
  * @param timeBudget wall-clock time for the whole decode
  */
 public record DecodeLimits(

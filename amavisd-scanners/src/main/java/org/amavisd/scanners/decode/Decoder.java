@@ -10,8 +10,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes a spooled message into parts: the MIME walk first (every leaf to its own file), then
- * each file typed by content and, when it is an archive or compressed file we can read, unpacked
- * into further parts, breadth first, until nothing is left or a limit is reached.
+ * each file typed by content and, when it is an archive or compressed file we can read (with a
+ * Java library, or an installed external program for rar, arj, cab and lha) or an embedded
+ * message, unpacked into further parts, breadth first (amavisd-new's decoding tiers), until
+ * nothing is left or a limit is reached. Parts are numbered as amavisd-new numbers them (see
+ * {@link Part#id()}); MIME framing errors of the message are reported as amavisd-new's MIME
+ * errors ({@link DecodeResult#mimeErrors()}).
  *
  * <p>Memory stays bounded whatever the message size: the message and every part are streamed
  * between files with a fixed buffer. Disk is bounded by the expansion quota, part count by
@@ -29,19 +33,38 @@ public final class Decoder {
      *     for malformed content, which decodes as far as it can)
      */
     public static DecodeResult decode(Path messageFile, Path partsDir, DecodeLimits limits) throws IOException {
+        return decode(messageFile, partsDir, limits, ExternalArchivers.system());
+    }
+
+    /**
+     * As {@link #decode(Path, Path, DecodeLimits)}, with the external archive programs found by
+     * {@code programs} (rar, arj, cab and lha archives stay packed when their program is absent).
+     */
+    public static DecodeResult decode(Path messageFile, Path partsDir, DecodeLimits limits, ExternalArchivers programs)
+            throws IOException {
         Files.createDirectories(partsDir);
         Budget budget = new Budget(limits, partsDir, Files.size(messageFile));
-        ArchiveExpander expander = new ArchiveExpander(budget);
+        ArchiveExpander expander = new ArchiveExpander(budget, programs);
         String reason = null;
+        MimeWalker walker = new MimeWalker(budget, true);
         try {
-            String parseError = new MimeWalker(budget).walk(messageFile);
-            if (parseError != null) log.info("{}", parseError);
+            walker.walk(messageFile, null, MimeWalker.MIME_TIER);
+            if (!walker.problems().isEmpty()) log.info("MIME errors: {}", String.join("; ", walker.problems()));
             for (int i = 0; i < budget.nodes.size(); i++) { // grows as archives are unpacked
                 Node n = budget.nodes.get(i);
                 if (n.file == null) continue;
                 budget.checkTime();
                 typeOf(n);
-                expander.expand(n);
+                if (MimeWalker.isEmbeddedMessage(n)) {
+                    // amavisd-new's "mail" decoder: the message in this part, parsed on its own
+                    int max = limits.maxLevels();
+                    if (max > 0 && n.tier + 1 > max) {
+                        throw new OverLimitException("Maximum decoding depth (" + max + ") exceeded");
+                    }
+                    new MimeWalker(budget, false).walk(n.file, n, n.tier + 1);
+                } else {
+                    expander.expand(n);
+                }
             }
         } catch (OverLimitException e) {
             reason = e.getMessage();
@@ -54,7 +77,7 @@ public final class Decoder {
             undecipherable |= n.attributes.indexOf('U') >= 0;
             parts.add(n.freeze());
         }
-        return new DecodeResult(new PartTree(parts), reason != null, reason, undecipherable);
+        return new DecodeResult(new PartTree(parts), reason != null, reason, undecipherable, walker.problems());
     }
 
     private static void typeOf(Node n) throws IOException {

@@ -31,6 +31,7 @@ public final class FileTyper {
 
     private static final Map<String, List<String>> TIKA_TO_SHORT = Map.ofEntries(
             Map.entry("text/html", List.of("html")),
+            Map.entry("message/rfc822", List.of("mail")),
             Map.entry("application/xhtml+xml", List.of("html")),
             Map.entry("application/xml", List.of("xml")),
             Map.entry("text/xml", List.of("xml")),

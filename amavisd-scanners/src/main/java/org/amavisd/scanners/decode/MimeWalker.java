@@ -8,12 +8,17 @@ import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.Event;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
@@ -24,6 +29,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Walks the spooled message with mime4j's pull parser, which reads it as a stream: every leaf's
  * decoded body goes straight to its own file, containers get a part without a file.
+ *
+ * <p>Parts are numbered as amavisd-new numbers them. MIME::Parser, which amavisd-new runs with
+ * nested messages left whole, names each leaf's file as it writes it, so the leaves come first,
+ * p001, p002, ... in the order of the message; then amavisd-new's walk over the parsed tree, depth
+ * first, numbers the rest: for each container its preamble (if kept), the container itself, its
+ * epilogue (if kept), then its children. An embedded message (message/rfc822, message/global) is
+ * a leaf here, its body (the message) in a file; the decoder walks that file later, as amavisd-new
+ * decodes a part of type "mail", so its parts come with the next decoding tier.
  */
 final class MimeWalker {
     private static final Logger log = LoggerFactory.getLogger(MimeWalker.class);
@@ -39,19 +52,89 @@ final class MimeWalker {
             .build();
 
     private final Budget budget;
+    private final boolean reportProblems;
+    /** Containers and their children as the walk meets them, for the numbering afterwards. */
+    private final Map<Node, List<Node>> children = new IdentityHashMap<>();
 
-    MimeWalker(Budget budget) {
+    private final Map<Node, Node> preambles = new IdentityHashMap<>();
+    private final Map<Node, Node> epilogues = new IdentityHashMap<>();
+    /** The top entity of the walked message, once met. */
+    private Node root;
+    /** MIME framing problems found, in the order found (amavisd-new's CC_BADH minor 1). */
+    private final List<String> problems = new ArrayList<>();
+    /** What the parser noticed during the last step, read right after it. */
+    private final List<String> events = new ArrayList<>();
+
+    /**
+     * @param reportProblems collect MIME framing problems: for the message itself, not for an
+     *     embedded message (amavisd-new discards the errors of that second parse)
+     */
+    MimeWalker(Budget budget, boolean reportProblems) {
         this.budget = budget;
+        this.reportProblems = reportProblems;
     }
 
-    /** Returns a description of a parse error that ended the walk early, or null. */
-    String walk(Path message) throws IOException {
-        MimeTokenStream ts = new MimeTokenStream(CONFIG, DecodeMonitor.SILENT, null);
-        ts.setRecursionMode(RecursionMode.M_RECURSE);
-        Deque<Node> stack = new ArrayDeque<>();
+    /**
+     * Whether the decoder walks this part as a message of its own: amavisd-new's decoder for the
+     * short type "mail" (what the content looks like, as file(1) says), and here also any MIME part
+     * declared message/rfc822 or message/global.
+     */
+    static boolean isEmbeddedMessage(Node n) {
+        return n.file != null
+                && (n.types.contains("mail")
+                        || (!n.fromArchive
+                                && ("message/rfc822".equals(n.mimeType) || "message/global".equals(n.mimeType))));
+    }
+
+    /** The MIME framing problems found so far; also when the walk ended with an exception. */
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /**
+     * Walks a message; framing problems are collected (see {@link #problems()}), not thrown.
+     *
+     * @param parent the part whose file this is (an embedded message), or null for the message
+     * @param tier the decoding tier of the parts found
+     */
+    void walk(Path message, Node parent, int tier) throws IOException {
+        try {
+            walk(message, parent, tier, new ArrayDeque<>());
+        } finally {
+            if (root != null) numberTheRest(root);
+        }
+    }
+
+    /** Depth first: preamble, container, epilogue, then the children; leaves already have numbers. */
+    private void numberTheRest(Node n) throws IOException {
+        List<Node> kids = children.get(n);
+        if (kids == null && n.id != null) return;
+        Node pre = preambles.get(n), epi = epilogues.get(n);
+        if (pre != null) budget.number(pre);
+        budget.number(n);
+        if (epi != null) budget.number(epi);
+        if (kids != null) for (Node k : kids) numberTheRest(k);
+    }
+
+    private void walk(Path message, Node top, int tier, Deque<Node> stack) throws IOException {
+        DecodeMonitor monitor = new DecodeMonitor() {
+            @Override
+            public boolean warn(String message, String action) {
+                events.add(message);
+                return false;
+            }
+
+            @Override
+            public boolean isListening() {
+                return true;
+            }
+        };
+        MimeTokenStream ts = new MimeTokenStream(CONFIG, monitor, null);
+        ts.setRecursionMode(RecursionMode.M_NO_RECURSE); // embedded messages stay whole, as in amavisd-new
         try (InputStream in = new BufferedInputStream(Files.newInputStream(message), 64 * 1024)) {
             ts.parse(in);
             for (EntityState st = ts.getState(); st != EntityState.T_END_OF_STREAM; st = ts.next()) {
+                noticeEvents(stack);
                 switch (st) {
                     case T_START_MESSAGE, T_START_BODYPART -> {
                         Node parent = stack.peek();
@@ -59,9 +142,17 @@ final class MimeWalker {
                         if (max > 0 && stack.size() >= max) {
                             throw new OverLimitException("Maximum MIME nesting depth (" + max + ") exceeded");
                         }
-                        Node nd = parent == null
-                                ? budget.newNode(null, "1", MIME_TIER)
-                                : budget.newNode(parent, parent.nextChildPath(), MIME_TIER);
+                        Node nd;
+                        if (parent != null) {
+                            nd = budget.newUnnumbered(parent, parent.nextChildPath(), tier);
+                            children.computeIfAbsent(parent, k -> new ArrayList<>())
+                                    .add(nd);
+                        } else {
+                            nd = top == null
+                                    ? budget.newUnnumbered(null, "1", tier)
+                                    : budget.newUnnumbered(top, top.nextChildPath(), tier);
+                            root = nd;
+                        }
                         stack.push(nd);
                     }
                     case T_FIELD -> {
@@ -75,15 +166,23 @@ final class MimeWalker {
                         }
                     }
                     case T_END_HEADER -> endHeader(stack.peek());
-                    case T_START_MULTIPART ->
+                    case T_START_MULTIPART -> {
                         stack.peek().mimeType = ts.getBodyDescriptor().getMimeType();
+                        children.putIfAbsent(stack.peek(), new ArrayList<>());
+                    }
                     case T_PREAMBLE -> pseudoPart(stack.peek(), ts.getInputStream(), true);
                     case T_EPILOGUE -> pseudoPart(stack.peek(), ts.getInputStream(), false);
                     case T_BODY -> {
                         Node nd = stack.peek();
                         BodyDescriptor bd = ts.getBodyDescriptor();
+                        if (nd.mimeType != null
+                                && nd.mimeType.startsWith("multipart/")
+                                && !bd.getMimeType().startsWith("multipart/")) {
+                            problem(stack, nd.mimeType + " without a boundary parameter (part " + nd.levelPath + ")");
+                        }
                         nd.mimeType = bd.getMimeType();
                         nd.transferEncoding = bd.getTransferEncoding();
+                        budget.number(nd); // MIME::Parser names a leaf's file when it writes it
                         budget.writeContent(nd, ts.getDecodedInputStream());
                     }
                     case T_END_BODYPART, T_END_MESSAGE -> stack.pop();
@@ -92,9 +191,53 @@ final class MimeWalker {
             }
         } catch (MimeException e) {
             log.info("MIME parse stopped early: {}", e.getMessage());
-            return "MIME parse error: " + e.getMessage();
+            if (reportProblems) problems.add("parsing stopped: " + e.getMessage());
+        } catch (OverLimitException e) {
+            if (e.getMessage().startsWith("Maximum number of files")) {
+                if (reportProblems) problems.add("too many MIME parts to parse (" + e.getMessage() + ")");
+            }
+            throw e;
         }
-        return null;
+    }
+
+    /**
+     * Turns what the parser noticed in its last step into problems, named after the entity on top
+     * of the stack (the one the parser was in). The kinds are those MIME::Parser reports as errors
+     * (not its warnings), which amavisd-new makes CC_BADH minor 1: a multipart whose first boundary
+     * never comes or whose closing boundary is missing (the end of the message, or of an enclosing
+     * part, came first), a header that the message's end cuts off, a header line that is no field.
+     * Decoding complaints (stray characters in base64, a bad quoted-printable escape) are not
+     * among them: MIME::Parser passes over those in silence, and so do we.
+     */
+    private void noticeEvents(Deque<Node> stack) {
+        if (events.isEmpty()) return;
+        Node nd = stack.peek();
+        for (String ev : events) {
+            if (nd == null) continue;
+            String where = nd.mimeType == null ? "part " + nd.levelPath : nd.mimeType + " (part " + nd.levelPath + ")";
+            if (ev.endsWith(Event.MIME_BODY_PREMATURE_END.toString())) {
+                problem(
+                        stack,
+                        nd.childCount == 0
+                                ? "no boundary of " + where + " found: all of it read as preamble"
+                                : "closing boundary of " + where + " missing");
+            } else if (ev.endsWith(Event.HEADERS_PREMATURE_END.toString())) {
+                // inside a multipart, a header that runs into the next boundary is only a warning
+                // for MIME::Parser (a part without the empty line); only the message's own counts
+                if (stack.size() == 1) problem(stack, "the message ends inside its header");
+            } else if (ev.endsWith(Event.INVALID_HEADER.toString())) {
+                problem(stack, "a header line of " + where + " is not a header field");
+            }
+        }
+        events.clear();
+    }
+
+    /**
+     * Records a problem, for the message itself only: amavisd-new parses it with nested messages
+     * left whole, so only the outer structure can have MIME errors.
+     */
+    private void problem(Deque<Node> stack, String what) {
+        if (reportProblems) problems.add(what);
     }
 
     private static void endHeader(Node nd) {
@@ -114,19 +257,36 @@ final class MimeWalker {
         nd.contentDispositionHeader = null;
     }
 
-    /** A preamble or epilogue becomes a part only when it holds more than white space. */
+    /**
+     * A preamble or epilogue becomes a part as amavisd-new keeps one: when it has more than five
+     * lines or a character other than letters, digits, white space and / @ : ; , . _ - (so the
+     * usual "This is a multi-part message in MIME format." is not a part). CR is not counted: our
+     * spool keeps CRLF line ends where amavisd-new's has LF.
+     */
     private void pseudoPart(Node multipart, InputStream in, boolean preamble) throws IOException {
         byte[] head = in.readNBytes(8192);
-        boolean blank = true;
-        for (byte b : head) {
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                blank = false;
-                break;
+        boolean trivial = head.length < 8192;
+        int lines = 0;
+        for (int i = 0; i < head.length && trivial; i++) {
+            int b = head[i] & 0xff;
+            if (b == '\n') {
+                if (++lines > 5 || (lines == 5 && i + 1 < head.length)) trivial = false;
+            } else if (b != '\r' && !TRIVIAL[b]) {
+                trivial = false;
             }
         }
-        if (blank && head.length < 8192) return;
+        if (trivial) return;
         String path = preamble ? multipart.levelPath + "/0" : multipart.nextChildPath();
-        Node nd = budget.newNode(multipart, path, MIME_TIER);
+        Node nd = budget.newUnnumbered(multipart, path, multipart.tier);
+        (preamble ? preambles : epilogues).put(multipart, nd);
         budget.writeContent(nd, new SequenceInputStream(new ByteArrayInputStream(head), in));
+    }
+
+    private static final boolean[] TRIVIAL = new boolean[256];
+
+    static {
+        for (int c = 'A'; c <= 'Z'; c++) TRIVIAL[c] = TRIVIAL[c + 32] = true;
+        for (int c = '0'; c <= '9'; c++) TRIVIAL[c] = true;
+        for (char c : "/@:;,. \t\n_-".toCharArray()) TRIVIAL[c] = true;
     }
 }

@@ -5,7 +5,9 @@ import java.util.List;
 
 /** A part while it is being built; frozen into a {@link Part} at the end. */
 final class Node {
-    final String id;
+    /** p001, ...; null until numbered (see {@link Budget#number}). */
+    String id;
+
     final Node parent;
     final String levelPath;
     final int tier;
@@ -18,6 +20,7 @@ final class Node {
     long size;
     Path file;
     boolean fromArchive;
+
     String attributes = "";
     /** Content-Transfer-Encoding, lower case, for MIME leaves. */
     String transferEncoding;

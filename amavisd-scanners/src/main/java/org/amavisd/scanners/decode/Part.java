@@ -7,7 +7,9 @@ import java.util.List;
  * One node of a decoded message: a MIME entity (container or leaf), a preamble or epilogue kept
  * because it was not blank, a uuencoded block, or an archive member.
  *
- * @param id p001, p002, ... in the order created; also the file name of its content when it has one
+ * @param id p001, p002, ... as amavisd-new numbers parts: a message's MIME leaves in order, then
+ *     its preambles, containers and epilogues depth first, then tier by tier the parts unpacked
+ *     from archives and embedded messages; also the file name of its content when it has one
  * @param parentId the enclosing part, or null for the message itself
  * @param levelPath position in the tree as amavisd-new's L= descriptor: 1, 1/2, 1/2/1, ...
  * @param tier decoding tier as counted by $MAXLEVELS (MIME parts 2, their archive members 3, ...)

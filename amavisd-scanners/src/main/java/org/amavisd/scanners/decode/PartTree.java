@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The parts of one message, in creation order (p001 first). */
+/** The parts of one message, in number order (p001 first; see {@link Part#id()}). */
 public final class PartTree {
     private final Map<String, Part> byId = new LinkedHashMap<>();
 
@@ -27,7 +27,7 @@ public final class PartTree {
         return Optional.ofNullable(byId.get(id));
     }
 
-    /** The message itself (p001), if anything was parsed. */
+    /** The message's top MIME entity (L=1; p001 only for a single-part message), if anything was parsed. */
     public Optional<Part> root() {
         return byId.values().stream().filter(p -> p.parentId() == null).findFirst();
     }

@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  *
  * <p>Beyond amavisd-new's header test, {@link HeaderTest#MIME} reports what is visible from the
  * header alone: a multipart Content-Type without a (non-empty) boundary. amavisd-new's MIME
- * errors come from parsing the whole message; the MIME walk is expected to add its own.
+ * errors come from parsing the whole message: the decoder's
+ * {@link org.amavisd.scanners.decode.DecodeResult#mimeErrors()} are those, also CC_BADH minor 1.
  */
 public final class HeaderChecker {
     /** How much of one header field is kept for the checks that look at its content. */

@@ -72,13 +72,14 @@ class DecoderTest {
         DecodeResult r = decode(msg);
         assertThat(r.overLimits()).isFalse();
         List<Part> parts = r.tree().parts();
-        assertThat(parts).extracting(Part::levelPath).containsExactly("1", "1/1", "1/1/1", "1/1/2", "1/2");
-        assertThat(parts.get(0).mimeType()).isEqualTo("multipart/mixed");
-        assertThat(parts.get(0).file()).isNull();
-        Part text = parts.get(2);
+        // leaves first (p001..p003), then the containers (amavisd-new's numbering)
+        assertThat(parts).extracting(Part::levelPath).containsExactly("1/1/1", "1/1/2", "1/2", "1", "1/1");
+        assertThat(parts.get(3).mimeType()).isEqualTo("multipart/mixed");
+        assertThat(parts.get(3).file()).isNull();
+        Part text = parts.get(0);
         assertThat(Files.readString(text.file(), StandardCharsets.UTF_8)).isEqualTo("Grüße, a soft break");
         assertThat(text.types()).containsExactly("txt");
-        assertThat(parts.get(3).types()).containsExactly("html");
+        assertThat(parts.get(1).types()).containsExactly("html");
         Part exe = named(r, "setup.exe");
         assertThat(exe.types()).containsExactly("exe", "exe-ms");
         assertThat(Files.readAllBytes(exe.file())).isEqualTo(PE);
@@ -86,7 +87,7 @@ class DecoderTest {
         assertThat(exe.file().getFileName().toString()).isEqualTo(exe.id());
         assertThat(r.tree().describePath(exe.id()))
                 .isEqualTo(
-                        "P=p001,L=1,M=multipart/mixed | P=p005,L=1/2,M=application/octet-stream,T=exe,T=exe-ms,N=setup.exe");
+                        "P=p004,L=1,M=multipart/mixed | P=p003,L=1/2,M=application/octet-stream,T=exe,T=exe-ms,N=setup.exe");
     }
 
     @Test
