@@ -23,6 +23,7 @@ import org.amavisd.scanners.banned.DecodedPartInfo;
 import org.amavisd.scanners.decode.DecodeLimits;
 import org.amavisd.scanners.decode.DecodeResult;
 import org.amavisd.scanners.decode.Decoder;
+import org.amavisd.scanners.decode.ExternalArchivers;
 import org.amavisd.scanners.header.HeaderChecker;
 import org.amavisd.scanners.header.HeaderTest;
 import org.amavisd.scanners.header.HeaderVerdict;
@@ -45,26 +46,40 @@ final class ContentChecks implements MessageProcessor {
     private final PolicyBanks banks;
     private final PerlValue bannedRules; // %banned_rules: global, not a member of policy banks
     private final MessageProcessor next;
+    private final ExternalArchivers archivers = ExternalArchivers.system();
 
     ContentChecks(PolicyBanks banks, PerlValue bannedRules, MessageProcessor next) {
+        for (String type : List.of("rar", "arj", "cab", "lha")) {
+            // as amavisd-new's start-up lines "Found decoder for .cab at /usr/bin/cabextract"
+            archivers
+                    .programFor(type)
+                    .ifPresentOrElse(
+                            p -> log.info("Found decoder for .{} at {}", type, p),
+                            () -> log.info("No decoder for .{}: such archives are not unpacked", type));
+        }
         this.banks = banks;
         this.bannedRules = bannedRules == null ? PerlValue.UNDEF : bannedRules;
         this.next = next;
     }
 
     /** What the checks found for the message as a whole, for the stages after this one. */
-    record Findings(DecodeResult decoded, HeaderVerdict header) {}
+    record Findings(DecodeResult decoded, HeaderVerdict header, List<String> badHeaders) {}
 
     @Override
     public void process(MessageContext msg) throws Exception {
         PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
         DecodeResult decoded = null;
         if (!bank.isTrue("bypass_decode_parts")) {
-            decoded = Decoder.decode(msg.messageFile(), msg.tempDir().resolve("parts"), limits(bank));
+            decoded = Decoder.decode(msg.messageFile(), msg.tempDir().resolve("parts"), limits(bank), archivers);
         }
-        HeaderVerdict header = new HeaderChecker(headerTests(bank), msg.params().smtputf8()).check(msg.messageFile());
-        if (header.isBad()) log.debug("bad header: {}", header.problems());
-        msg.attach(Findings.class, new Findings(decoded, header));
+        Set<HeaderTest> tests = headerTests(bank);
+        HeaderVerdict header = new HeaderChecker(tests, msg.params().smtputf8()).check(msg.messageFile());
+        // MIME framing errors found while decoding: CC_BADH minor 1, after the header's own problems
+        String mimeError = decoded != null && tests.contains(HeaderTest.MIME) ? decoded.mimeError() : null;
+        List<String> badHeaders = new ArrayList<>(header.problems());
+        if (mimeError != null) badHeaders.add("MIME error: " + mimeError);
+        if (!badHeaders.isEmpty()) log.debug("bad header: {}", badHeaders);
+        msg.attach(Findings.class, new Findings(decoded, header, List.copyOf(badHeaders)));
 
         Map<List<BannedTable>, BannedVerdict> verdicts = new java.util.HashMap<>();
         for (Recipient r : msg.recipients()) {
@@ -80,9 +95,11 @@ final class ContentChecks implements MessageProcessor {
                     .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : Optional.empty())
                     .orElse(0L);
             if (limit > 0 && msg.size() > limit) r.contents().add(ContentCategory.OVERSIZED);
-            if (header.isBad()
-                    && !banks.chain(bank, "bypass_header_checks_maps").isTrue(key))
-                r.contents().add(header.ccat().orElseThrow());
+            if (!badHeaders.isEmpty()
+                    && !banks.chain(bank, "bypass_header_checks_maps").isTrue(key)) {
+                header.ccat().ifPresent(r.contents()::add);
+                if (mimeError != null) r.contents().add(ContentCategory.BAD_HEADER, ContentCategory.BADH_MIME);
+            }
             if (decoded != null
                     && !banks.chain(bank, "bypass_banned_checks_maps").isTrue(key)) {
                 List<BannedTable> tables = bannedTables(bank, key);

@@ -137,7 +137,7 @@ final class Decisions implements MessageProcessor {
             }
             if (r.contents().contains(ContentCategory.BAD_HEADER)) {
                 List<String> problems = msg.attachment(ContentChecks.Findings.class)
-                        .map(f -> f.header().problems())
+                        .map(ContentChecks.Findings::badHeaders)
                         .orElse(List.of());
                 if (!problems.isEmpty())
                     e = e.withPrepended("X-Amavis-Alert", "BAD HEADER SECTION, " + problems.get(0));

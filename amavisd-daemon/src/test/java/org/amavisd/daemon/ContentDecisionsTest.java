@@ -265,4 +265,18 @@ class ContentDecisionsTest {
             assertThat(log()).contains("Passed BAD-HEADER-8 {RelayedInbound,RelayedOpenRelay,Quarantined}");
         }
     }
+
+    @Test
+    void aMimeErrorIsABadHeaderOfMinorOne() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "");
+            String msg = "From: s@remote.test\r\nDate: Wed, 2 Dec 2026 00:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+                    + "Content-Type: multipart/mixed; boundary=\"xyz\"\r\n\r\n--xyz\r\n"
+                    + "Content-Type: text/plain\r\n\r\nno closing boundary\r\n";
+            assertThat(send(port, "s@remote.test", List.of("user@example.com"), msg))
+                    .matches("250 2\\.0\\.0 from MTA.*");
+            assertThat(log()).contains("Passed BAD-HEADER-1 {RelayedInbound,Quarantined}");
+            assertThat(mta.messages().get(0).data()).contains("X-Amavis-Alert: BAD HEADER SECTION, MIME error: ");
+        }
+    }
 }

@@ -48,6 +48,13 @@ class MimeErrorsTest {
     }
 
     @Test
+    void missingClosingBoundaryAfterTheOnlyPart() throws IOException {
+        DecodeResult r = decode(HEAD + "Content-Type: multipart/mixed; boundary=\"xyz\"\n\n"
+                + "--xyz\nContent-Type: text/plain\n\nno closing boundary\n");
+        assertThat(r.mimeErrors()).containsExactly("closing boundary of multipart/mixed (part 1) missing");
+    }
+
+    @Test
     void innerMultipartClosedByTheOuterBoundary() throws IOException {
         DecodeResult r = decode(HEAD + "Content-Type: multipart/mixed; boundary=outer\n\n"
                 + "--outer\nContent-Type: multipart/alternative; boundary=inner\n\n"
