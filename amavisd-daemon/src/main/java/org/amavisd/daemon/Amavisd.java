@@ -134,7 +134,13 @@ public final class Amavisd {
                         l.banks(),
                         l.conf().get("%banned_rules").orElse(null),
                         new Decisions(
-                                l.banks(), new RelayingProcessor(s.myhostname(), s.forwardMethod(), relay, dsn))));
+                                l.banks(),
+                                new RelayingProcessor(
+                                        s.myhostname(),
+                                        s.forwardMethod(),
+                                        relay,
+                                        dsn,
+                                        new AdminNotifier(l.banks(), s.myhostname(), s.notifyMethod(), relay)))));
         SessionSettings session = new SessionSettings(
                 s.myhostname(),
                 s.messageSizeLimit(),

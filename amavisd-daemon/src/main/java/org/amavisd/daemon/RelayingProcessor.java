@@ -36,7 +36,19 @@ final class RelayingProcessor implements MessageProcessor {
 
     private final DsnSender dsn;
 
+    private final AdminNotifier admins;
+
     RelayingProcessor(String myhostname, ForwardMethod forwardMethod, SmtpRelayClient relay, DsnSender dsn) {
+        this(myhostname, forwardMethod, relay, dsn, null);
+    }
+
+    RelayingProcessor(
+            String myhostname,
+            ForwardMethod forwardMethod,
+            SmtpRelayClient relay,
+            DsnSender dsn,
+            AdminNotifier admins) {
+        this.admins = admins;
         this.myhostname = myhostname;
         this.forwardMethod = forwardMethod;
         this.relay = relay;
@@ -59,6 +71,10 @@ final class RelayingProcessor implements MessageProcessor {
             relay.relay(forwardMethod(msg), msg, g.getValue(), prefix, g.getKey());
         }
         reportFailures(msg);
+        if (admins != null
+                && msg.recipients().stream()
+                        .noneMatch(r -> r.reply() != null && r.reply().isTransient()))
+            admins.notifyAdmins(msg); // not for a message that is tempfailed and comes again
     }
 
     /**

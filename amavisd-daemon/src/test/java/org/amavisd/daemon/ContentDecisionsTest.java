@@ -279,4 +279,26 @@ class ContentDecisionsTest {
             assertThat(mta.messages().get(0).data()).contains("X-Amavis-Alert: BAD HEADER SECTION, MIME error: ");
         }
     }
+
+    @Test
+    void theBannedAdminIsNotifiedThroughTheNotifyMethod() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(
+                    mta.port(),
+                    "$banned_admin = 'postmaster@example.com';\n$mailfrom_notify_admin = 'virusalert@example.com';\n");
+            assertThat(send(port, "s@remote.test", List.of("user@example.com"), message("n1", "x.exe")))
+                    .startsWith("250 2.7.0 Ok, discarded");
+            assertThat(mta.messages()).hasSize(1);
+            RecordingMta.Message note = mta.messages().get(0);
+            assertThat(note.mailFrom()).startsWith("<virusalert@example.com>");
+            assertThat(note.rcptTo()).containsExactly("<postmaster@example.com> NOTIFY=NEVER");
+            assertThat(note.data())
+                    .contains(
+                            "Subject: BANNED contents (application/octet-stream,.asc,x.exe) in mail FROM <s@remote.test>")
+                    .contains("From: \"Content-filter at amavis.test\" <virusalert@example.com>")
+                    .contains("Banned name: application/octet-stream,.asc,x.exe")
+                    .contains("The message has been quarantined as: banned-")
+                    .contains("The message WAS NOT relayed to:\r\n<user@example.com>: 250 2.7.0 Ok, discarded");
+        }
+    }
 }
