@@ -301,4 +301,26 @@ class ContentDecisionsTest {
                     .contains("The message WAS NOT relayed to:\r\n<user@example.com>: 250 2.7.0 Ok, discarded");
         }
     }
+
+    @Test
+    void overTheRecipientsSizeLimitIsBouncedWith552InTheReport() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "@message_size_limit_maps = ( { 'small@example.com' => 300 } );\n");
+            assertThat(send(
+                            port,
+                            "s@remote.test",
+                            List.of("small@example.com", "user@example.com"),
+                            message("o", "a.txt")))
+                    .matches("250 2\\.0\\.0 from MTA.*, but 1 BOUNCE");
+            assertThat(mta.messages()).hasSize(2);
+            assertThat(mta.messages().get(0).rcptTo()).containsExactly("<user@example.com>");
+            assertThat(mta.messages().get(1).data())
+                    .contains("Subject: OVERSIZED contents from you")
+                    .contains("Status: 5.3.4")
+                    .contains("Final-Recipient: rfc822; small@example.com");
+            assertThat(log())
+                    .contains(
+                            "Blocked OVERSIZED {BouncedInbound,RelayedInbound}, <s@remote.test> -> <small@example.com>");
+        }
+    }
 }
