@@ -20,6 +20,10 @@
 #   all messages of a session over one connection) SINK_PORT=20025
 #   FILTER_PORT=20024 AMAVISD_NEW_PORT=20124 FILTER_CONF=bench/amavisd-bench.conf
 #   RUN_TIMEOUT=900 (s per smtp-source run) START_TIMEOUT=120 BENCH_STATE=/tmp/amavisd-bench.PID
+#   MSGFILE= (a message file sent as it is with smtp-source -F, instead of -l SIZE;
+#   e.g. bench/messages/zip-attachment.eml, a text part and a zip)
+#   CHECKS=0 (1: both filters run the banned-name and bad-header checks with Debian's stock
+#   $banned_filename_re, banned mail discarded; ours reads bench/amavisd-bench-checks.conf)
 # Only 127.0.0.1 is ever used; everything started is stopped on exit.
 set -euo pipefail
 
@@ -29,7 +33,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 PROG=bench
 log() { printf '[%s] %s\n' "$PROG" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
-usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 COUNT="${COUNT:-2000}"
 SESSIONS="${SESSIONS:-4 1}"
@@ -41,6 +45,9 @@ REUSE="${REUSE:-0}"
 SINK_PORT="${SINK_PORT:-20025}"
 FILTER_PORT="${FILTER_PORT:-20024}"
 AMAVISD_NEW_PORT="${AMAVISD_NEW_PORT:-20124}"
+CHECKS="${CHECKS:-0}"
+MSGFILE="${MSGFILE:-}"
+if [[ $CHECKS == 1 ]]; then FILTER_CONF="${FILTER_CONF:-$HERE/amavisd-bench-checks.conf}"; fi
 FILTER_CONF="${FILTER_CONF:-$HERE/amavisd-bench.conf}"
 FILTER_CMD="${FILTER_CMD:-}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-900}"
@@ -54,6 +61,10 @@ done
 for v in COUNT RCPTS WARMUP SINK_PORT FILTER_PORT AMAVISD_NEW_PORT RUN_TIMEOUT START_TIMEOUT; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number, not '${!v}'"
 done
+if [[ -n $MSGFILE ]]; then
+    [[ -r $MSGFILE ]] || die "MSGFILE $MSGFILE is not readable"
+    SIZES=$(stat -c %s "$MSGFILE") # the size column then shows the file's size
+fi
 for v in $SESSIONS $SIZES; do [[ $v =~ ^[1-9][0-9]*$ ]] || die "sessions and sizes must be positive numbers, not '$v'"; done
 
 for b in smtp-source smtp-sink; do
@@ -213,9 +224,13 @@ use strict;
 \$enable_db = 0; \$enable_zmq = 0; \$enable_dkim_verification = 0; \$enable_dkim_signing = 0;
 @av_scanners = (); @av_scanners_backup = (); @spam_scanners = ();
 @bypass_virus_checks_maps = (1); @bypass_spam_checks_maps = (1);
-@bypass_banned_checks_maps = (1); @bypass_header_checks_maps = (1);
-1;
 EOF
+    if [[ $CHECKS == 1 ]]; then
+        cat "$ROOT/bench/banned-rules.conf" >>"$d/etc/amavisd.conf"
+    else
+        echo '@bypass_banned_checks_maps = (1); @bypass_header_checks_maps = (1);' >>"$d/etc/amavisd.conf"
+    fi
+    echo '1;' >>"$d/etc/amavisd.conf"
     chown root:root "$d/etc/amavisd.conf"
     chmod 644 "$d/etc/amavisd.conf"
 }
@@ -224,7 +239,9 @@ EOF
 smtp_source() { # smtp_source PORT SESSIONS SIZE COUNT
     local d=()
     [[ $REUSE == 1 ]] && d=(-d)
-    timeout "$RUN_TIMEOUT" smtp-source "${d[@]}" -4 -s "$2" -m "$4" -l "$3" -r "$RCPTS" \
+    local body=(-l "$3")
+    [[ -n $MSGFILE ]] && body=(-F "$MSGFILE")
+    timeout "$RUN_TIMEOUT" smtp-source "${d[@]}" -4 -s "$2" -m "$4" "${body[@]}" -r "$RCPTS" \
         -M bench.example.test -f sender@example.test -t rcpt@example.test 127.0.0.1:"$1"
 }
 wait_sink() { # wait_sink N: until the sink has N messages (at most 10 s more)
