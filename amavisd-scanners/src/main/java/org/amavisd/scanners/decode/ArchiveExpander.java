@@ -237,6 +237,7 @@ final class ArchiveExpander {
      * Lines are read one at a time and bounded in length, so a huge text costs no memory.
      */
     private void uudecode(Node part, Path f) throws IOException {
+        if (!hasLineStartingWithBegin(f)) return; // nearly every part: one fast pass over its bytes
         try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.ISO_8859_1)) {
             String line;
             while ((line = boundedLine(r)) != null) {
@@ -264,6 +265,32 @@ final class ArchiveExpander {
                 budget.checkTime();
             }
         }
+    }
+
+    private static final byte[] BEGIN = "begin ".getBytes(StandardCharsets.US_ASCII);
+
+    /** Whether some line of the file starts with "begin " (read in blocks, byte by byte). */
+    static boolean hasLineStartingWithBegin(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] buf = new byte[64 * 1024];
+            int matched = 0; // bytes of "begin " matched at the start of the current line; -1: not at a line start
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b == '\n') {
+                        matched = 0;
+                    } else if (matched >= 0) {
+                        if (b == BEGIN[matched]) {
+                            if (++matched == BEGIN.length) return true;
+                        } else {
+                            matched = -1;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static int uu(String s, int i) {

@@ -156,6 +156,21 @@ class DecoderTest {
     }
 
     @Test
+    void theFastPassFindsBeginOnlyAtALineStart(@org.junit.jupiter.api.io.TempDir Path d) throws IOException {
+        Path f = d.resolve("t");
+        Files.writeString(f, "begin 644 x\n");
+        assertThat(ArchiveExpander.hasLineStartingWithBegin(f)).isTrue();
+        Files.writeString(f, "hello\r\nbegin 644 x\r\n");
+        assertThat(ArchiveExpander.hasLineStartingWithBegin(f)).isTrue();
+        Files.writeString(f, "hello begin 644 x\n xbegin 644\nbegi\nbegin");
+        assertThat(ArchiveExpander.hasLineStartingWithBegin(f)).isFalse();
+        Files.write(f, ("x".repeat(70000) + "\nbegin 600 y\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(ArchiveExpander.hasLineStartingWithBegin(f))
+                .as("across the read blocks")
+                .isTrue();
+    }
+
+    @Test
     void uuencodedBlockInTextPart() throws IOException {
         String msg = Msg.crlf("From: a@example.com\nSubject: uu\n\nhello\n\n" + uuencode("evil.exe", PE) + "bye\n");
         DecodeResult r = decode(msg);
