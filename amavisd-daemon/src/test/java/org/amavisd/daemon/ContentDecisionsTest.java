@@ -323,4 +323,26 @@ class ContentDecisionsTest {
                             "Blocked OVERSIZED {BouncedInbound,RelayedInbound}, <s@remote.test> -> <small@example.com>");
         }
     }
+
+    @Test
+    void underLmtpEachRecipientHearsItsOwnFate() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(
+                    mta.port(),
+                    "$final_banned_destiny = D_BOUNCE;\n@banned_files_lovers_maps = (['lover@example.com']);\n");
+            try (ScriptedClient c = new ScriptedClient(port)) {
+                c.reply();
+                c.command("LHLO front.test");
+                c.command("MAIL FROM:<s@remote.test>");
+                c.command("RCPT TO:<user@example.com>");
+                c.command("RCPT TO:<lover@example.com>");
+                c.command("DATA");
+                c.send(ScriptedClient.dotStuff(message("l1", "x.pif")) + ".\r\n");
+                assertThat(c.reply()).matches("250 2\\.5\\.0 Ok, id=\\d+-\\d+, BOUNCE");
+                assertThat(c.reply()).matches("250 2\\.0\\.0 from MTA.*");
+            }
+            assertThat(mta.messages()).hasSize(2); // the lover's copy and the DSN
+            assertThat(mta.messages().get(1).data()).contains("Final-Recipient: rfc822; user@example.com");
+        }
+    }
 }
