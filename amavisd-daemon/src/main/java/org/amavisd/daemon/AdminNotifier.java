@@ -140,7 +140,11 @@ final class AdminNotifier {
                 .findFirst()
                 .orElse("");
         return switch (c.major()) {
-            case VIRUS -> "VIRUS in mail";
+            case VIRUS ->
+                "VIRUS ("
+                        + msg.attachment(VirusFindings.class)
+                                .map(VirusFindings::joined)
+                                .orElse("") + ") in mail";
             case BANNED -> "BANNED contents (" + banned + ") in mail";
             case UNCHECKED -> "UNCHECKED contents in mail";
             case SPAM -> "Spam";
@@ -170,7 +174,11 @@ final class AdminNotifier {
         line(h, "Content-Transfer-Encoding: 8bit");
         line(h, "Auto-Submitted: auto-generated");
         line(h, "");
-        line(h, "No viruses were found.");
+        List<String> viruses =
+                msg.attachment(VirusFindings.class).map(VirusFindings::names).orElse(List.of());
+        if (viruses.isEmpty()) line(h, "No viruses were found.");
+        else if (viruses.size() == 1) line(h, "A virus was found: " + viruses.get(0));
+        else line(h, viruses.size() + " viruses were found: " + String.join(", ", viruses));
         List<String> banned = msg.recipients().stream()
                 .map(Recipient::bannedReason)
                 .filter(s -> s != null && !s.isEmpty())

@@ -131,6 +131,18 @@ final class Decisions implements MessageProcessor {
             boolean tagged = false;
             if (!quarantined.isEmpty() && r.isLocal())
                 e = e.withPrepended("X-Quarantine-ID", "<" + msg.mailId().id() + ">");
+            Optional<VirusFindings> virus = msg.attachment(VirusFindings.class);
+            if (virus.isPresent() && addsVirusScanned(bank, r)) {
+                e = e.withPrepended(
+                        bank.get("X_HEADER_TAG").map(PerlValue::asString).orElse("X-Virus-Scanned"),
+                        bank.get("X_HEADER_LINE").map(PerlValue::asString).orElse(""));
+            }
+            if (r.contents().contains(ContentCategory.VIRUS) && virus.isPresent()) {
+                e = e.withPrepended(
+                        "X-Amavis-Alert",
+                        "INFECTED, message contains virus: " + virus.get().joined());
+                tagged = true;
+            }
             if (r.contents().contains(ContentCategory.BANNED) && r.bannedReason() != null) {
                 e = e.withPrepended("X-Amavis-Alert", "BANNED, message contains " + r.bannedReason());
                 tagged = true;
@@ -155,6 +167,19 @@ final class Decisions implements MessageProcessor {
         }
         msg.attach(Edits.class, new Edits(edits, taggedRecipients));
         next.process(msg);
+    }
+
+    /**
+     * X-Virus-Scanned ($X_HEADER_TAG: $X_HEADER_LINE) goes on a copy when a virus scanner ran, the
+     * recipient does not bypass virus checks, and the field name is a valid one with a non-empty
+     * value, as in amavisd-new.
+     */
+    private boolean addsVirusScanned(PolicyBank bank, Recipient r) {
+        String tag = bank.get("X_HEADER_TAG").map(PerlValue::asString).orElse("");
+        String line = bank.get("X_HEADER_LINE").map(PerlValue::asString).orElse("");
+        if (!tag.matches("[!-9;-~]+") || line.isEmpty()) return false;
+        return !banks.chain(bank, "bypass_virus_checks_maps")
+                .isTrue(PolicyBanks.key(bank, r.address().address()));
     }
 
     /** A destiny value: a number, or a maps list asked with the recipient's address. */
@@ -212,7 +237,10 @@ final class Decisions implements MessageProcessor {
                 case 'n' -> out.append(msg.logId());
                 case 'i' -> out.append(msg.mailId().id());
                 case 'F' -> out.append(r.bannedReason() == null ? "" : r.bannedReason());
-                case 'V' -> out.append(""); // virus names: issue 5
+                case 'V' ->
+                    out.append(msg.attachment(VirusFindings.class)
+                            .map(VirusFindings::joined)
+                            .orElse(""));
                 case '%' -> out.append('%');
                 default -> out.append('%').append(m);
             }

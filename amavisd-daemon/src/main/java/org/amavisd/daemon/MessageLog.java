@@ -29,13 +29,13 @@ final class MessageLog implements MessageListener {
         // for the rest, one line per category; the actions are the message's, on every line
         Map<String, List<Recipient>> lines = new LinkedHashMap<>();
         for (Recipient r : msg.recipients())
-            lines.computeIfAbsent(outcome(r), k -> new ArrayList<>()).add(r);
+            lines.computeIfAbsent(outcome(r, msg), k -> new ArrayList<>()).add(r);
         String actions = actions(msg);
         lines.forEach((outcome, rs) -> log.info(line(msg, rs, outcome, actions)));
     }
 
     /** "Passed CLEAN", "Blocked BANNED (.exe,x.exe)", "Passed BAD-HEADER-7", "Blocked MTA-BLOCKED". */
-    static String outcome(Recipient r) {
+    static String outcome(Recipient r, MessageContext msg) {
         boolean passed =
                 r.destiny() == Destiny.PASS && r.reply() != null && r.reply().isPositive();
         Ccat c;
@@ -45,6 +45,9 @@ final class MessageLog implements MessageListener {
         StringBuilder sb = new StringBuilder(passed ? "Passed " : "Blocked ").append(c.logName());
         if (c.major() == ContentCategory.BANNED && r.bannedReason() != null)
             sb.append(" (").append(r.bannedReason()).append(')');
+        if (c.major() == ContentCategory.VIRUS)
+            msg.attachment(VirusFindings.class)
+                    .ifPresent(v -> sb.append(" (").append(v.joined()).append(')'));
         return sb.toString();
     }
 
