@@ -97,13 +97,19 @@ final class AdminNotifier {
         String envelopeFrom = bank.get("mailfrom_notify_admin")
                 .filter(PerlValue::isDefined)
                 .map(PerlValue::asString)
-                .orElse("");
+                .orElse(null);
         String hdrFrom = bank.get("hdrfrom_notify_admin")
                 .filter(PerlValue::isDefined)
                 .map(PerlValue::asString)
                 .orElse("\"Content-filter at ${myhostname_utf8}\" <postmaster@${myhostname_ascii}>")
                 .replace("${myhostname_utf8}", myhostname)
                 .replace("${myhostname_ascii}", myhostname);
+        if (envelopeFrom == null) {
+            // as amavisd-new: undefined $mailfrom_notify_admin means the address of $hdrfrom_notify_admin
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("<([^<>]*)>\\s*$").matcher(hdrFrom);
+            envelopeFrom = m.find() ? m.group(1) : hdrFrom.trim();
+        }
         Path file = msg.tempDir().resolve("notify-admin-" + Math.abs(admin.hashCode()) + ".txt");
         try {
             Files.writeString(file, text(msg, admin, ccat, hdrFrom), StandardCharsets.UTF_8);
@@ -157,8 +163,8 @@ final class AdminNotifier {
     }
 
     String text(MessageContext msg, String admin, Ccat ccat, String hdrFrom) {
-        String client = msg.xforward().known("ADDR");
-        String port = msg.xforward().known("PORT");
+        String client = msg.clientAddress();
+        String port = msg.xforward().known("ADDR") != null ? msg.xforward().known("PORT") : null;
         StringBuilder h = new StringBuilder(2048);
         line(h, "From: " + hdrFrom);
         line(h, "Date: " + ZonedDateTime.now(ZoneId.systemDefault()).format(DATE));

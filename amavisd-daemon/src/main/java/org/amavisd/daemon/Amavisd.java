@@ -135,6 +135,7 @@ public final class Amavisd {
                         l.conf().get("%banned_rules").orElse(null),
                         new Decisions(
                                 l.banks(),
+                                s.myhostname(),
                                 new RelayingProcessor(
                                         s.myhostname(),
                                         s.forwardMethod(),

@@ -63,7 +63,28 @@ final class ContentChecks implements MessageProcessor {
     }
 
     /** What the checks found for the message as a whole, for the stages after this one. */
-    record Findings(DecodeResult decoded, HeaderVerdict header, List<String> badHeaders) {}
+    record Findings(DecodeResult decoded, HeaderVerdict header, List<String> badHeaders) {
+        /**
+         * The categories of the message as a whole, whatever the recipients' bypass settings (the
+         * log line's category, as amavisd-new's message-level list).
+         */
+        List<org.amavisd.core.ccat.Ccat> messageCategories() {
+            org.amavisd.core.ccat.CcatList c = new org.amavisd.core.ccat.CcatList();
+            if (decoded != null && decoded.undecipherable())
+                c.add(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_ENCRYPTED);
+            if (decoded != null && decoded.overLimits())
+                c.add(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_OVER_LIMITS);
+            header.ccat().ifPresent(c::add);
+            if (badHeaders.size() > header.problems().size())
+                c.add(ContentCategory.BAD_HEADER, ContentCategory.BADH_MIME);
+            return c.entries();
+        }
+
+        /** Why decoding stopped early (amavisd-new's "hold" reason, for X-Amavis-Hold), or null. */
+        String hold() {
+            return decoded != null && decoded.overLimits() ? decoded.limitReason() : null;
+        }
+    }
 
     @Override
     public void process(MessageContext msg) throws Exception {
@@ -86,10 +107,16 @@ final class ContentChecks implements MessageProcessor {
             if (r.isDone()) continue;
             LookupKey key = PolicyBanks.key(bank, r.address().address());
             r.contents().add(ContentCategory.CLEAN);
-            if (decoded != null && decoded.undecipherable())
-                r.contents().add(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_ENCRYPTED);
-            if (decoded != null && decoded.overLimits())
-                r.contents().add(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_OVER_LIMITS);
+            // as amavisd-new: not-fully-checked mail is CC_UNCHECKED for the recipients whose mail is virus-checked
+            if (decoded != null
+                    && (decoded.undecipherable() || decoded.overLimits())
+                    && !banks.chain(bank, "bypass_virus_checks_maps").isTrue(key)) {
+                r.contents().add(ContentCategory.UNCHECKED);
+                if (decoded.undecipherable())
+                    r.contents().add(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_ENCRYPTED);
+                if (decoded.overLimits())
+                    r.contents().add(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_OVER_LIMITS);
+            }
             long limit = banks.chain(bank, "message_size_limit_maps")
                     .lookup(key)
                     .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : Optional.empty())

@@ -46,10 +46,12 @@ final class Decisions implements MessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(Decisions.class);
 
     private final PolicyBanks banks;
+    private final String myhostname;
     private final MessageProcessor next;
 
-    Decisions(PolicyBanks banks, MessageProcessor next) {
+    Decisions(PolicyBanks banks, String myhostname, MessageProcessor next) {
         this.banks = banks;
+        this.myhostname = myhostname;
         this.next = next;
     }
 
@@ -127,7 +129,12 @@ final class Decisions implements MessageProcessor {
         PerlValue subjectTags = bank.get("subject_tag_maps_by_ccat").orElse(PerlValue.UNDEF);
         for (Recipient r : msg.recipients()) {
             if (r.isDone()) continue;
-            HeaderEdits e = HeaderEdits.NONE;
+            // X-Amavis-Hold: only our own, with the reason decoding stopped early
+            HeaderEdits e = HeaderEdits.NONE.withDeleted("X-Amavis-Hold");
+            String hold = msg.attachment(ContentChecks.Findings.class)
+                    .map(ContentChecks.Findings::hold)
+                    .orElse(null);
+            if (hold != null) e = e.withPrepended("X-Amavis-Hold", hold);
             boolean tagged = false;
             if (!quarantined.isEmpty() && r.isLocal())
                 e = e.withPrepended("X-Quarantine-ID", "<" + msg.mailId().id() + ">");
@@ -160,7 +167,7 @@ final class Decisions implements MessageProcessor {
                     e = e.withSubjectTag(tag);
                     tagged = true;
                 }
-                addressExtension(bank, settings, r);
+                if (addressExtension(bank, settings, r)) tagged = true;
             }
             if (tagged) taggedRecipients.add(r);
             edits.put(r, e);
@@ -307,8 +314,34 @@ final class Decisions implements MessageProcessor {
                             msg,
                             m,
                             ccatOf.get(e.getKey()),
-                            e.getValue().stream().distinct().toList()));
+                            e.getValue().stream().distinct().toList(),
+                            quarantineFields(msg)));
         }
+        return out;
+    }
+
+    /** The alerts and our Received field, which amavisd-new writes into the quarantined copy. */
+    private byte[] quarantineFields(MessageContext msg) {
+        HeaderEdits e = HeaderEdits.NONE;
+        Optional<VirusFindings> virus = msg.attachment(VirusFindings.class);
+        if (virus.isPresent() && virus.get().infected())
+            e = e.withPrepended(
+                    "X-Amavis-Alert",
+                    "INFECTED, message contains virus: " + virus.get().joined());
+        Optional<String> banned = msg.recipients().stream()
+                .map(Recipient::bannedReason)
+                .filter(s -> s != null && !s.isEmpty())
+                .findFirst();
+        if (banned.isPresent()) e = e.withPrepended("X-Amavis-Alert", "BANNED, message contains " + banned.get());
+        List<String> bad = msg.attachment(ContentChecks.Findings.class)
+                .map(ContentChecks.Findings::badHeaders)
+                .orElse(List.of());
+        if (!bad.isEmpty()) e = e.withPrepended("X-Amavis-Alert", "BAD HEADER SECTION, " + bad.get(0));
+        String received = RelayingProcessor.receivedHeader(myhostname, msg, msg.recipients());
+        byte[] a = e.prependBytes();
+        byte[] b = received.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 
@@ -369,13 +402,13 @@ final class Decisions implements MessageProcessor {
      * $recipient_delimiter is set: user@example.com becomes user+spam@example.com (an existing
      * extension replaced when $replace_existing_extension, as by default).
      */
-    private void addressExtension(PolicyBank bank, Function<String, Optional<PerlValue>> settings, Recipient r) {
+    private boolean addressExtension(PolicyBank bank, Function<String, Optional<PerlValue>> settings, Recipient r) {
         String delim = bank.get("recipient_delimiter").map(PerlValue::asString).orElse("");
-        if (delim.isEmpty()) return;
+        if (delim.isEmpty()) return false;
         PerlValue table = bank.get("addr_extension_maps_by_ccat").orElse(PerlValue.UNDEF);
         PerlValue maps = r.contents().setting(asCcatMap(table, settings)).orElse(PerlValue.UNDEF);
         String ext = lookupString(maps, "addr_extension_maps", bank, r);
-        if (ext == null || ext.isEmpty()) return;
+        if (ext == null || ext.isEmpty()) return false;
         String addr = r.address().address();
         int at = addr.lastIndexOf('@');
         String local = at < 0 ? addr : addr.substring(0, at);
@@ -389,5 +422,6 @@ final class Decisions implements MessageProcessor {
             }
         }
         r.setRelayAddress(new org.amavisd.core.mail.EmailAddress(local + delim.charAt(0) + ext + domain));
+        return true;
     }
 }

@@ -1,11 +1,11 @@
 package org.amavisd.daemon;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.amavisd.core.ccat.Ccat;
+import org.amavisd.core.ccat.CcatList;
 import org.amavisd.core.ccat.ContentCategory;
 import org.amavisd.core.ccat.Destiny;
 import org.amavisd.core.mail.MessageContext;
@@ -25,26 +25,69 @@ final class MessageLog implements MessageListener {
 
     @Override
     public void messageDone(MessageContext msg, List<SmtpReply> sent, Throwable failure) {
-        // like amavisd-new: a Passed line for the recipients that got the message, a Blocked line
-        // for the rest, one line per category; the actions are the message's, on every line
-        Map<String, List<Recipient>> lines = new LinkedHashMap<>();
-        for (Recipient r : msg.recipients())
-            lines.computeIfAbsent(outcome(r, msg), k -> new ArrayList<>()).add(r);
+        // as amavisd-new's log template: one Passed line for the recipients that got the message,
+        // with the message's main category, then one Blocked line for the others, with the
+        // message's blocking category; the actions are the message's, on both
+        List<Recipient> passed = new ArrayList<>();
+        List<Recipient> blocked = new ArrayList<>();
+        for (Recipient r : msg.recipients()) {
+            boolean got = r.destiny() == Destiny.PASS
+                    && r.reply() != null
+                    && r.reply().isPositive();
+            (got ? passed : blocked).add(r);
+        }
+        CcatList ccats = messageCategories(msg);
         String actions = actions(msg);
-        lines.forEach((outcome, rs) -> log.info(line(msg, rs, outcome, actions)));
+        if (!passed.isEmpty()) log.info(line(msg, passed, "Passed " + word(ccats.mainOrClean(), msg), actions));
+        if (!blocked.isEmpty()) {
+            Ccat b = blockingCategory(msg).orElse(ccats.mainOrClean());
+            log.info(line(msg, blocked, "Blocked " + word(b, msg), actions));
+        }
     }
 
-    /** "Passed CLEAN", "Blocked BANNED (.exe,x.exe)", "Passed BAD-HEADER-7", "Blocked MTA-BLOCKED". */
-    static String outcome(Recipient r, MessageContext msg) {
-        boolean passed =
-                r.destiny() == Destiny.PASS && r.reply() != null && r.reply().isPositive();
-        Ccat c;
-        if (r.destiny() != Destiny.PASS) c = r.contents().effective();
-        else if (passed) c = r.contents().mainOrClean();
-        else c = Ccat.of(ContentCategory.MTA);
-        StringBuilder sb = new StringBuilder(passed ? "Passed " : "Blocked ").append(c.logName());
-        if (c.major() == ContentCategory.BANNED && r.bannedReason() != null)
-            sb.append(" (").append(r.bannedReason()).append(')');
+    /**
+     * The message's categories: what the checks found for the message as a whole (also what
+     * bypassed recipients were spared) and every recipient's, as amavisd-new's message-level list.
+     */
+    static CcatList messageCategories(MessageContext msg) {
+        CcatList all = new CcatList();
+        all.add(ContentCategory.CLEAN);
+        msg.attachment(ContentChecks.Findings.class)
+                .ifPresent(f -> f.messageCategories().forEach(all::add));
+        for (Recipient r : msg.recipients()) r.contents().entries().forEach(all::add);
+        return all;
+    }
+
+    /**
+     * The most important of the recipients' blocking categories; failing that, CC_MTA when a
+     * recipient that was to get the message did not (minor 1 for a tempfail, 2 for a rejection).
+     */
+    static Optional<Ccat> blockingCategory(MessageContext msg) {
+        Optional<Ccat> b = msg.recipients().stream()
+                .map(r -> r.contents().blocking())
+                .flatMap(Optional::stream)
+                .max(Ccat::compareTo);
+        if (b.isPresent()) return b;
+        return msg.recipients().stream()
+                .filter(r -> r.destiny() == Destiny.PASS
+                        && r.reply() != null
+                        && !r.reply().isPositive())
+                .findFirst()
+                .map(r -> Ccat.of(
+                        ContentCategory.MTA,
+                        r.reply().isTransient() ? ContentCategory.MTA_TEMPFAIL : ContentCategory.MTA_REJECTED));
+    }
+
+    /** "CLEAN", "BANNED (.exe,x.exe)", "BAD-HEADER-7", "MTA-BLOCKED", "INFECTED (Eicar-Test-Signature)". */
+    static String word(Ccat c, MessageContext msg) {
+        StringBuilder sb = new StringBuilder(c.logName());
+        if (c.major() == ContentCategory.BANNED) {
+            msg.recipients().stream()
+                    .map(Recipient::bannedReason)
+                    .filter(x -> x != null && !x.isEmpty())
+                    .findFirst()
+                    .ifPresent(x -> sb.append(" (").append(x).append(')'));
+        }
         if (c.major() == ContentCategory.VIRUS)
             msg.attachment(VirusFindings.class)
                     .ifPresent(v -> sb.append(" (").append(v.joined()).append(')'));
@@ -60,11 +103,12 @@ final class MessageLog implements MessageListener {
         sb.append(outcome).append(" {").append(actions).append("},");
         // amavisd-new's template: ",[?%p|| %p][?%a||[?%l|| LOCAL] [:client_addr_port]]"
         if (!msg.policyBanks().isEmpty()) sb.append(' ').append(String.join("/", msg.policyBanks()));
-        String client = msg.xforward().known("ADDR");
-        if (client != null) {
+        // the original client from XFORWARD, else the connecting one (without its port), as amavisd-new
+        String client = msg.clientAddress();
+        if (client != null && !client.isEmpty()) {
             if (msg.originating()) sb.append(" LOCAL");
             sb.append(" [").append(client).append(']');
-            String port = msg.xforward().known("PORT");
+            String port = msg.xforward().known("ADDR") != null ? msg.xforward().known("PORT") : null;
             if (port != null) sb.append(':').append(port);
         }
         sb.append(' ').append(msg.sender().bracketed()).append(" -> ");
@@ -109,14 +153,15 @@ final class MessageLog implements MessageListener {
             else if (r.destiny() == Destiny.BOUNCE) which = reply.isPositive() ? "NoBounce" : "Bounced";
             else if (r.destiny() == Destiny.REJECT)
                 which = !msg.session().isLmtp() && !allRejected ? "Bounced" : "Rejected";
-            else if (reply.isPositive()) which = tagged.contains(r) ? "RelayedTagged" : "Relayed";
+            else if (reply.isPositive()) which = tagged.contains(r) ? "RelayedTagged" : "RelayedUntagged";
             else which = "Rejected";
             String dir = msg.originating()
                     ? (r.isLocal() ? "Internal" : "Outbound")
                     : (r.isLocal() ? "Inbound" : "OpenRelay");
             out.add(which + dir);
         }
-        String s = String.join(",", out);
+        // sorted on amavisd-new's internal names, in which an untagged relay is "RelayedUntagged"
+        String s = String.join(",", out).replace("RelayedUntagged", "Relayed");
         return msg.attachment(Decisions.Quarantined.class).isPresent() ? s + ",Quarantined" : s;
     }
 }

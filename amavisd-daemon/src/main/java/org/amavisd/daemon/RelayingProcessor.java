@@ -126,6 +126,10 @@ final class RelayingProcessor implements MessageProcessor {
      * naming the front MTA that handed the message over, folded as amavisd-new folds it.
      */
     String receivedHeader(MessageContext msg, List<Recipient> recipients) {
+        return receivedHeader(myhostname, msg, recipients);
+    }
+
+    static String receivedHeader(String myhostname, MessageContext msg, List<Recipient> recipients) {
         var s = msg.session();
         StringBuilder h = new StringBuilder("Received: from ");
         String helo = s.helo() == null ? "unknown" : s.helo().replaceAll("[^\\x21-\\x7e]", "?");

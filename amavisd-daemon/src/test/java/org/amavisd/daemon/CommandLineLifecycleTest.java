@@ -121,7 +121,8 @@ class CommandLineLifecycleTest {
             org.junit.jupiter.api.Assertions.assertThrows(
                     ConnectException.class, () -> new ScriptedClient(port).close());
             assertThat(Files.readString(dir.resolve("amavisd.log")))
-                    .containsPattern("Passed CLEAN \\{RelayedOpenRelay\\}, <a@x\\.test> -> <b@y\\.test>")
+                    .containsPattern(
+                            "Passed CLEAN \\{RelayedOpenRelay\\}, \\[127\\.0\\.0\\.1\\] <a@x\\.test> -> <b@y\\.test>")
                     .contains("stopped");
             assertThat(first.messages()).hasSize(1);
             assertThat(second.messages()).hasSize(1);

@@ -98,9 +98,9 @@ class RejectionReportTest {
         String log = Files.readString(dir.resolve("amavisd.log"));
         assertThat(log)
                 .containsPattern(
-                        "Passed CLEAN \\{RejectedOpenRelay,RelayedOpenRelay\\}, <a@example\\.org> -> <ok@example\\.net>, Message-ID")
+                        "Passed CLEAN \\{RejectedOpenRelay,RelayedOpenRelay\\}, \\[127\\.0\\.0\\.1\\] <a@example\\.org> -> <ok@example\\.net>, Message-ID")
                 .containsPattern(
-                        "Blocked MTA-BLOCKED \\{RejectedOpenRelay,RelayedOpenRelay\\}, <a@example\\.org> -> <reject@example\\.net>, Message-ID")
+                        "Blocked MTA-BLOCKED \\{RejectedOpenRelay,RelayedOpenRelay\\}, \\[127\\.0\\.0\\.1\\] <a@example\\.org> -> <reject@example\\.net>, Message-ID")
                 .contains("DSN: sent to <a@example.org> for 1 rejected recipient(s)");
     }
 

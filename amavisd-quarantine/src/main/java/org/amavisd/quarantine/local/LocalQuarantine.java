@@ -85,6 +85,17 @@ public final class LocalQuarantine {
      */
     public QuarantineResult store(MessageContext msg, QuarantineMethod method, String ccatName, List<String> recipients)
             throws QuarantineException {
+        return store(msg, method, ccatName, recipients, new byte[0]);
+    }
+
+    /**
+     * As {@link #store(MessageContext, QuarantineMethod, String, List)}, with {@code addedFields}
+     * (CRLF-terminated header fields: amavisd-new puts its alerts and its Received field there)
+     * between the envelope fields and the message.
+     */
+    public QuarantineResult store(
+            MessageContext msg, QuarantineMethod method, String ccatName, List<String> recipients, byte[] addedFields)
+            throws QuarantineException {
         Objects.requireNonNull(msg);
         Objects.requireNonNull(method);
         if (!method.isLocal()) {
@@ -122,7 +133,9 @@ public final class LocalQuarantine {
             throw new QuarantineException("bad quarantine file name '" + fileName + "': " + e.getMessage(), e);
         }
         boolean gzip = fileName.endsWith(".gz");
-        byte[] envelope = envelopeHeader(msg, recipients).getBytes(StandardCharsets.UTF_8);
+        byte[] head = envelopeHeader(msg, recipients).getBytes(StandardCharsets.UTF_8);
+        byte[] envelope = java.util.Arrays.copyOf(head, head.length + addedFields.length);
+        System.arraycopy(addedFields, 0, envelope, head.length, addedFields.length);
         long written = write(target, gzip, envelope, msg.messageFile());
         log.info("{} quarantined {} as {} to {}", msg.logId(), mailId, ccatName, target);
         return new QuarantineResult(target, mailId, gzip ? 'Z' : 'F', ccatName, written);
@@ -179,12 +192,14 @@ public final class LocalQuarantine {
                         .map(r -> r.address().bracketed())
                         .collect(Collectors.joining("," + CRLF + " ")))
                 .append(CRLF);
-        sb.append("X-Envelope-To-Blocked: ")
-                .append(msg.recipients().stream()
-                        // blocked by a destiny (decided before the copy is written), or already settled
-                        .filter(r -> r.destiny() != org.amavisd.core.ccat.Destiny.PASS || r.isDone())
-                        .map(r -> r.address().bracketed())
-                        .collect(Collectors.joining("," + CRLF + " ")))
+        String blocked = msg.recipients().stream()
+                // blocked by a destiny (decided before the copy is written), or already settled
+                .filter(r -> r.destiny() != org.amavisd.core.ccat.Destiny.PASS || r.isDone())
+                .map(r -> r.address().bracketed())
+                .collect(Collectors.joining("," + CRLF + " "));
+        // no blank after the colon of an empty field, as amavisd-new writes it
+        sb.append("X-Envelope-To-Blocked:")
+                .append(blocked.isEmpty() ? "" : " " + blocked)
                 .append(CRLF);
         sb.append("X-Quarantine-ID: <").append(msg.mailId().id()).append('>').append(CRLF);
         return sb.toString();

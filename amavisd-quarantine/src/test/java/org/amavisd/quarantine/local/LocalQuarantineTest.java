@@ -64,7 +64,7 @@ class LocalQuarantineTest {
             + "Delivered-To: virus-quarantine\r\n"
             + "X-Envelope-From: <a@example.org>\r\n"
             + "X-Envelope-To: <b@example.net>,\r\n <c@example.net>\r\n"
-            + "X-Envelope-To-Blocked: \r\n"
+            + "X-Envelope-To-Blocked:\r\n"
             + "X-Quarantine-ID: <AbCdEfGhIj12>\r\n";
 
     private Path quarantineDir() throws IOException {

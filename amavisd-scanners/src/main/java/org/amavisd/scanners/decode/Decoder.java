@@ -48,7 +48,14 @@ public final class Decoder {
         String reason = null;
         MimeWalker walker = new MimeWalker(budget, true);
         try {
-            walker.walk(messageFile, null, MimeWalker.MIME_TIER);
+            try {
+                walker.walk(messageFile, null, MimeWalker.MIME_TIER);
+            } catch (OverLimitException e) {
+                // too many MIME parts: as in amavisd-new (MIME::Parser's max_parts) a MIME error,
+                // reported with the parts read so far, not a decoding limit; anything more to
+                // unpack then meets the same limit below
+                if (!e.getMessage().startsWith("Maximum number of files")) throw e;
+            }
             if (!walker.problems().isEmpty()) log.info("MIME errors: {}", String.join("; ", walker.problems()));
             for (int i = 0; i < budget.nodes.size(); i++) { // grows as archives are unpacked
                 Node n = budget.nodes.get(i);

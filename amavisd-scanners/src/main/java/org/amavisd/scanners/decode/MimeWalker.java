@@ -194,7 +194,8 @@ final class MimeWalker {
             if (reportProblems) problems.add("parsing stopped: " + e.getMessage());
         } catch (OverLimitException e) {
             if (e.getMessage().startsWith("Maximum number of files")) {
-                if (reportProblems) problems.add("too many MIME parts to parse (" + e.getMessage() + ")");
+                // MIME::Parser's words when its max_parts ($MAXFILES) stops it, as amavisd-new reports them
+                if (reportProblems) problems.add("Unable to parse, perhaps message contains too many parts");
             }
             throw e;
         }

@@ -266,7 +266,15 @@ public final class SmtpRelayClient {
             StringBuilder rcpt =
                     new StringBuilder("RCPT TO:").append(r.relayAddress().bracketed());
             if (dsn && r.dsnNotify() != null) rcpt.append(" NOTIFY=").append(r.dsnNotify());
-            if (dsn && r.orcpt() != null) rcpt.append(" ORCPT=").append(r.orcpt());
+            if (dsn && r.orcpt() != null) {
+                rcpt.append(" ORCPT=").append(r.orcpt());
+            } else if (dsn && !r.relayAddress().equals(r.address())) {
+                // the address was changed (an address extension): the original goes along as ORCPT, as amavisd-new
+                // sends it
+                rcpt.append(" ORCPT=rfc822;")
+                        .append(org.amavisd.smtp.protocol.Xtext.encode(
+                                r.address().address()));
+            }
             conn.send(rcpt.toString());
             if (!pipelining) {
                 conn.flush();
