@@ -17,8 +17,6 @@ import org.amavisd.core.ccat.Ccat;
 import org.amavisd.core.ccat.ContentCategory;
 import org.amavisd.core.ccat.Destiny;
 import org.amavisd.core.mail.EmailAddress;
-import org.amavisd.core.mail.MailId;
-import org.amavisd.core.mail.MailParams;
 import org.amavisd.core.mail.MessageContext;
 import org.amavisd.core.mail.Recipient;
 import org.amavisd.policy.bank.PolicyBank;
@@ -113,21 +111,13 @@ final class AdminNotifier {
         Path file = msg.tempDir().resolve("notify-admin-" + Math.abs(admin.hashCode()) + ".txt");
         try {
             Files.writeString(file, text(msg, admin, ccat, hdrFrom), StandardCharsets.UTF_8);
-            Recipient to = new Recipient(new EmailAddress(admin.replaceAll("^<|>$", "")), "NEVER", null);
-            MessageContext note = new MessageContext(
-                    MailId.generate(),
-                    msg.logId(),
-                    msg.session(),
-                    null,
+            Recipient to = GeneratedMail.send(
+                    relay,
+                    notifyMethod,
+                    msg,
                     envelopeFrom.isEmpty() ? EmailAddress.NULL_SENDER : new EmailAddress(envelopeFrom),
-                    MailParams.NONE,
-                    List.of(to),
-                    msg.tempDir(),
-                    file,
-                    Files.size(file),
-                    java.time.Instant.now(),
-                    System.nanoTime());
-            relay.relay(notifyMethod, note, List.of(to), new byte[0]);
+                    new EmailAddress(admin.replaceAll("^<|>$", "")),
+                    file);
             if (to.reply().isPositive()) {
                 log.info("NOTIFICATION: admin {} told of {}, {}", to.address().bracketed(), ccat.logName(), to.reply());
             } else {

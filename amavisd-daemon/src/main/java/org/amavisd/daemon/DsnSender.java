@@ -1,13 +1,10 @@
 package org.amavisd.daemon;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.amavisd.core.dsn.DeliveryStatusNotification;
 import org.amavisd.core.mail.EmailAddress;
-import org.amavisd.core.mail.MailId;
-import org.amavisd.core.mail.MailParams;
 import org.amavisd.core.mail.MessageContext;
 import org.amavisd.core.mail.Recipient;
 import org.amavisd.smtp.relay.ForwardMethod;
@@ -38,21 +35,7 @@ final class DsnSender {
         Path file = msg.tempDir().resolve("dsn.txt");
         try {
             DeliveryStatusNotification.write(msg, failed, myhostname, file);
-            Recipient to = new Recipient(msg.sender(), "NEVER", null);
-            MessageContext dsn = new MessageContext(
-                    MailId.generate(),
-                    msg.logId(),
-                    msg.session(),
-                    null,
-                    EmailAddress.NULL_SENDER,
-                    MailParams.NONE,
-                    List.of(to),
-                    msg.tempDir(),
-                    file,
-                    Files.size(file),
-                    java.time.Instant.now(),
-                    System.nanoTime());
-            relay.relay(notifyMethod, dsn, List.of(to), new byte[0]);
+            Recipient to = GeneratedMail.send(relay, notifyMethod, msg, EmailAddress.NULL_SENDER, msg.sender(), file);
             if (to.reply().isPositive()) {
                 log.info("DSN: sent to {} for {} rejected recipient(s), {}", msg.sender(), failed.size(), to.reply());
                 return true;
