@@ -124,7 +124,8 @@ public final class AvScannerConfig {
             if (!e.isDefined()) continue; // amavisd-new skips undef entries
             String where = var + " entry " + i;
             if (!(e instanceof PerlValue.ArrayRef entry))
-                throw new ConfigException(origin, where + " must be a list [name, method, args, ...], got " + e.asString());
+                throw new ConfigException(
+                        origin, where + " must be a list [name, method, args, ...], got " + e.asString());
             AvScanner s = entry(entry.elements(), origin, where);
             if (s != null) out.add(s);
         }
@@ -146,7 +147,8 @@ public final class AvScannerConfig {
         PerlRegex names = null;
         PerlValue n = field(f, 5);
         if (n instanceof PerlValue.CodeRef) {
-            warnings.add(where + ": a sub as the virus-name field is not supported; infections are reported without names");
+            warnings.add(
+                    where + ": a sub as the virus-name field is not supported; infections are reported without names");
         } else if (n.isDefined()) {
             names = regex(n, origin, where, "virus-name");
         }
@@ -159,7 +161,8 @@ public final class AvScannerConfig {
             String sub = code.name() == null ? "__ANON__" : code.name().replaceFirst("^(?:main|Amavis::AV)::", "");
             if (!DAEMON_SUBS.contains(sub)) {
                 String what = sub.equals("__ANON__") ? "an anonymous sub" : "\\&" + sub;
-                warnings.add(where + ": method " + what + " is not supported (only \\&ask_daemon and programs); entry left out");
+                warnings.add(where + ": method " + what
+                        + " is not supported (only \\&ask_daemon and programs); entry left out");
                 disabled.add(name + ": method " + what + " not supported");
                 return null;
             }
@@ -175,7 +178,8 @@ public final class AvScannerConfig {
                 programs.add(ps.value());
             }
         } else {
-            throw new ConfigException(origin, where + ": method must be \\&ask_daemon, a program or a list of programs");
+            throw new ConfigException(
+                    origin, where + ": method must be \\&ask_daemon, a program or a list of programs");
         }
         if (!(args instanceof PerlValue.Str template))
             throw new ConfigException(origin, where + ": the arguments of a program must be a string");
@@ -191,16 +195,25 @@ public final class AvScannerConfig {
     }
 
     private AvScanner daemon(
-            String name, PerlValue args, StatusTest clean, StatusTest infected, PerlRegex names, Origin origin, String where)
+            String name,
+            PerlValue args,
+            StatusTest clean,
+            StatusTest infected,
+            PerlRegex names,
+            Origin origin,
+            String where)
             throws ConfigException {
-        if (!(args instanceof PerlValue.ArrayRef a) || a.elements().size() < 2 || !(a.elements().get(0) instanceof PerlValue.Str q))
+        if (!(args instanceof PerlValue.ArrayRef a)
+                || a.elements().size() < 2
+                || !(a.elements().get(0) instanceof PerlValue.Str q))
             throw new ConfigException(origin, where + ": \\&ask_daemon needs [query, socket] as its arguments");
         PerlValue sock = a.elements().get(1);
         List<PerlValue> socketValues = sock instanceof PerlValue.ArrayRef sl ? sl.elements() : List.of(sock);
         if (socketValues.isEmpty()) throw new ConfigException(origin, where + ": no socket given");
         List<SocketSpec> sockets = new ArrayList<>();
         for (PerlValue v : socketValues) {
-            if (!(v instanceof PerlValue.Str s)) throw new ConfigException(origin, where + ": a socket must be a string");
+            if (!(v instanceof PerlValue.Str s))
+                throw new ConfigException(origin, where + ": a socket must be a string");
             try {
                 sockets.add(SocketSpec.parse(s.value()));
             } catch (IllegalArgumentException e) {
@@ -214,7 +227,8 @@ public final class AvScannerConfig {
         } else if (protocol.equals("clamd")) {
             kind = AvScanner.Kind.DAEMON_CLAMD;
         } else {
-            warnings.add(where + ": protocol '" + protocol + ":' is not supported (only clamd: and the simple one); entry left out");
+            warnings.add(where + ": protocol '" + protocol
+                    + ":' is not supported (only clamd: and the simple one); entry left out");
             disabled.add(name + ": protocol " + protocol + " not supported");
             return null;
         }
@@ -232,7 +246,8 @@ public final class AvScannerConfig {
             List<Integer> codes = new ArrayList<>();
             for (PerlValue c : a.elements()) {
                 if (!(c instanceof PerlValue.Str s) || !s.isInteger())
-                    throw new ConfigException(origin, where + ": the " + what + " exit codes must be numbers, got " + c.asString());
+                    throw new ConfigException(
+                            origin, where + ": the " + what + " exit codes must be numbers, got " + c.asString());
                 codes.add(s.asLong().orElseThrow().intValue());
             }
             return StatusTest.codes(codes);
@@ -246,9 +261,12 @@ public final class AvScannerConfig {
             try {
                 return PerlRegex.compile(s.value(), "m");
             } catch (PerlRegexException e) {
-                throw new ConfigException(origin, where + ": the " + what + " regex does not compile: " + e.getMessage());
+                throw new ConfigException(
+                        origin, where + ": the " + what + " regex does not compile: " + e.getMessage());
             }
         }
-        throw new ConfigException(origin, where + ": the " + what + " field must be a list of exit codes or a regex, got " + v.asString());
+        throw new ConfigException(
+                origin,
+                where + ": the " + what + " field must be a list of exit codes or a regex, got " + v.asString());
     }
 }

@@ -2,7 +2,6 @@ package org.amavisd.scanners.av;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,12 +50,17 @@ public final class ClamdClient {
 
     /** PING; clamd answers PONG. */
     public String ping() throws IOException {
-        return single("zPING\0");
+        return expect(single("zPING\0"), "PONG");
     }
 
     /** VERSION, e.g. "ClamAV 1.4.3/27000/...". */
     public String version() throws IOException {
-        return single("zVERSION\0");
+        return expect(single("zVERSION\0"), "ClamAV ");
+    }
+
+    private static String expect(String answer, String start) throws IOException {
+        if (!answer.startsWith(start)) throw new IOException("not a clamd reply: " + abbreviate(answer));
+        return answer;
     }
 
     /** CONTSCAN of a file or directory clamd can read itself (a local clamd): every FOUND line. */
@@ -112,8 +116,12 @@ public final class ClamdClient {
                     sendStream(ch, f);
                 } catch (IOException e) {
                     // clamd may have answered and closed (StreamMaxLength): its reply says why
-                    s.drainAfterFailure();
-                    throw failure(sent, replies, e);
+                    IOException garbage = s.drainAfterFailure();
+                    if (garbage != null) throw garbage;
+                    throw failure(
+                            sent,
+                            replies,
+                            new IOException("sending " + f + " to clamd at " + ch.spec() + ": " + e.getMessage(), e));
                 }
                 s.readAvailable();
                 found = replies.values().stream().anyMatch(r -> r.status() == ClamdReply.Status.FOUND);
@@ -134,7 +142,10 @@ public final class ClamdClient {
         List<ClamdReply> out = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
             ClamdReply r = replies.get(i + 1);
-            out.add(r.path().equals("stream") || r.path().isEmpty() ? r.withPath(sent.get(i).toString()) : r);
+            out.add(
+                    r.path().equals("stream") || r.path().isEmpty()
+                            ? r.withPath(sent.get(i).toString())
+                            : r);
         }
         for (ClamdReply r : out) {
             if (r.status() == ClamdReply.Status.ERROR && r.detail().contains("size limit exceeded"))
@@ -199,15 +210,21 @@ public final class ClamdClient {
             }
         }
 
-        void drainAfterFailure() {
+        /** After a failed write: reads what clamd still said; a reply that is no clamd reply is returned. */
+        IOException drainAfterFailure() {
             try {
                 while (!eof) {
                     if (ch.read(in) < 0) eof = true;
-                    parse();
+                    try {
+                        parse();
+                    } catch (IOException garbage) {
+                        return garbage;
+                    }
                 }
             } catch (IOException ignored) {
                 // best effort: what arrived is parsed
             }
+            return null;
         }
 
         private void parse() throws IOException {
@@ -238,7 +255,8 @@ public final class ClamdClient {
             ClamdReply r = ClamdReply.parse(m.group(2));
             if (r.status() == ClamdReply.Status.UNPARSEABLE)
                 throw new IOException("not a clamd reply from " + ch.spec() + ": " + abbreviate(line));
-            if (replies.containsKey(id)) throw new IOException("clamd at " + ch.spec() + " answered twice for request " + id);
+            if (replies.containsKey(id))
+                throw new IOException("clamd at " + ch.spec() + " answered twice for request " + id);
             replies.put(id, r);
         }
     }
@@ -277,8 +295,6 @@ public final class ClamdClient {
         for (SocketSpec s : sockets) {
             try {
                 return TimedChannel.connect(s, connectTimeout, readTimeout);
-            } catch (SocketTimeoutException e) {
-                last = e;
             } catch (IOException e) {
                 last = e;
             }

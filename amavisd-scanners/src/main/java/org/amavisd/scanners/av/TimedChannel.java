@@ -85,7 +85,8 @@ final class TimedChannel implements Closeable {
         try {
             int ready = selector.select(readTimeoutMs);
             selector.selectedKeys().clear();
-            if (ready == 0) throw new SocketTimeoutException(what + " " + spec + " timed out after " + readTimeoutMs + " ms");
+            if (ready == 0)
+                throw new SocketTimeoutException(what + " " + spec + " timed out after " + readTimeoutMs + " ms");
         } finally {
             key.interestOps(0);
         }

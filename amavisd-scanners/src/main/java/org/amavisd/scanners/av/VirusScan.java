@@ -53,8 +53,7 @@ public final class VirusScan {
     /** Scans; scanner problems are a FAILED result, never an exception. */
     public VirusScanResult scan(ScanTarget target) throws InterruptedException {
         List<ScannerRun> runs = new ArrayList<>();
-        if (primary.isEmpty() && backup.isEmpty())
-            return failed("NO VIRUS SCANNERS AVAILABLE", runs);
+        if (primary.isEmpty() && backup.isEmpty()) return failed("NO VIRUS SCANNERS AVAILABLE", runs);
         boolean anyDone = tier(primary, false, target, runs);
         if (!anyDone && !backup.isEmpty()) {
             LOG.warn("all primary virus scanners failed, considering backups");
@@ -63,7 +62,8 @@ public final class VirusScan {
         if (!anyDone) {
             StringBuilder why = new StringBuilder("ALL VIRUS SCANNERS FAILED");
             for (ScannerRun r : runs) {
-                if (r.error() != null) why.append("; ").append(r.scanner()).append(": ").append(r.error());
+                if (r.error() != null)
+                    why.append("; ").append(r.scanner()).append(": ").append(r.error());
             }
             return failed(why.toString(), runs);
         }
@@ -128,7 +128,14 @@ public final class VirusScan {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         String output = shorten(v.output.toString(), target.directory());
         if (error != null) {
-            return new ScannerRun(s.name(), isBackup, ScannerRun.Status.FAILED, List.of(), output, shorten(error, target.directory()), elapsed);
+            return new ScannerRun(
+                    s.name(),
+                    isBackup,
+                    ScannerRun.Status.FAILED,
+                    List.of(),
+                    output,
+                    shorten(error, target.directory()),
+                    elapsed);
         }
         ScannerRun.Status st = v.infected
                 ? ScannerRun.Status.INFECTED
