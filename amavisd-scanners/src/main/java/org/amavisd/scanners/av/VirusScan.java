@@ -254,7 +254,7 @@ public final class VirusScan {
             this.s = s;
         }
 
-        /** False when the answer means the scanner failed (a ScanFailure is thrown then). */
+        /** False when no more batches should be sent; a ScanFailure when the answer means the scanner failed. */
         boolean judge(int exit, String answer) throws ScanFailure {
             String text = answer.endsWith("\n") ? answer.substring(0, answer.length() - 1) : answer;
             if (s.infected().matches(exit, text)) {
@@ -277,6 +277,8 @@ public final class VirusScan {
                 if (output.isEmpty()) output.append(text).append('\n');
                 return true;
             }
+            // a virus found in an earlier batch stands (amavisd-new too); a clean one does not
+            if (infected) return false;
             String shown = text.length() > 800 ? "..." + text.substring(text.length() - 800) : text;
             throw new ScanFailure("unexpected " + (s.kind() == AvScanner.Kind.COMMAND ? "exit " + exit + ", " : "")
                     + "output=\"" + shown + "\"");

@@ -223,6 +223,26 @@ class ClamdScanTest {
     }
 
     @Test
+    void aCommandLineScannerThatFailsOrHangsIsAFailure() throws Exception {
+        ClamdService.require(
+                Files.isExecutable(Path.of("/usr/bin/clamscan")), "/usr/bin/clamscan (Debian package clamav)");
+        write("p001", EICAR);
+        // no signature database there: clamscan exits 2, neither clean (0) nor infected
+        String broken =
+                "['broken-clamscan', ['/nonexistent/clamscan', 'clamscan'],\n  \"--stdout --no-summary -r --database="
+                        + dir.resolve("no-such-db") + " {}\",\n  [0], [1], qr/^.*?: (.*) FOUND$/m ]";
+        // tail -f never ends: the scanner's time limit kills it
+        String hangs = "['hangs', 'tail', '-f {}/*', [0], [1] ]";
+        VirusScan vs = new VirusScan(
+                scanners(broken + ",\n" + hangs, ""),
+                new VirusScan.Options(SHORT, SHORT, Duration.ofSeconds(1), false));
+        VirusScanResult r = vs.scan(target());
+        assertThat(r.failed()).isTrue();
+        assertThat(r.runs().get(0).error()).startsWith("unexpected exit 2, output=");
+        assertThat(r.runs().get(1).error()).contains("did not finish within");
+    }
+
+    @Test
     void aPrimaryThatIsNotListeningFallsBackToTheBackup() throws Exception {
         int dead = ClamdService.freePort();
         eicarZip("p001");
