@@ -106,7 +106,7 @@ public final class ClamdClient {
         List<Path> sent = new ArrayList<>();
         try (TimedChannel ch = open()) {
             ch.writeFully(ascii("zIDSESSION\0"));
-            Session s = new Session(ch, replies);
+            Session s = new Session(ch, replies, sent::size);
             boolean found = false;
             for (Path f : files) {
                 if (found && stopAtFirstFound) break;
@@ -185,12 +185,14 @@ public final class ClamdClient {
     private static final class Session {
         private final TimedChannel ch;
         private final Map<Integer, ClamdReply> replies;
+        private final java.util.function.IntSupplier requestsSent;
         private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         private boolean eof;
 
-        Session(TimedChannel ch, Map<Integer, ClamdReply> replies) {
+        Session(TimedChannel ch, Map<Integer, ClamdReply> replies, java.util.function.IntSupplier requestsSent) {
             this.ch = ch;
             this.replies = replies;
+            this.requestsSent = requestsSent;
         }
 
         void readOne() throws IOException {
@@ -255,6 +257,8 @@ public final class ClamdClient {
             ClamdReply r = ClamdReply.parse(m.group(2));
             if (r.status() == ClamdReply.Status.UNPARSEABLE)
                 throw new IOException("not a clamd reply from " + ch.spec() + ": " + abbreviate(line));
+            if (id < 1 || id > requestsSent.getAsInt())
+                throw new IOException("clamd at " + ch.spec() + " answered request " + id + ", which was never sent");
             if (replies.containsKey(id))
                 throw new IOException("clamd at " + ch.spec() + " answered twice for request " + id);
             replies.put(id, r);
