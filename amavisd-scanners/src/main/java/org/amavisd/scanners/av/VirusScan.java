@@ -117,7 +117,7 @@ public final class VirusScan {
                 switch (s.kind()) {
                     case COMMAND -> runCommand(s, target, deadline, v);
                     case DAEMON_SIMPLE -> runSimple(s, target, deadline, v);
-                    case DAEMON_CLAMD -> runClamd(s, target, v);
+                    case DAEMON_CLAMD -> runClamd(s, target, deadline, v);
                 }
             } catch (IOException | ScanFailure e) {
                 error = e.getMessage();
@@ -192,7 +192,7 @@ public final class VirusScan {
     }
 
     private void runSimple(AvScanner s, ScanTarget target, long deadline, Verdict v) throws IOException, ScanFailure {
-        ClamdClient client = new ClamdClient(s.sockets(), options.connectTimeout(), options.readTimeout());
+        ClamdClient client = client(s, deadline);
         String template = s.template();
         List<String> queries = new ArrayList<>();
         if (template.contains("*")) { // one query per file
@@ -210,8 +210,8 @@ public final class VirusScan {
         }
     }
 
-    private void runClamd(AvScanner s, ScanTarget target, Verdict v) throws IOException, ScanFailure {
-        ClamdClient client = new ClamdClient(s.sockets(), options.connectTimeout(), options.readTimeout());
+    private void runClamd(AvScanner s, ScanTarget target, long deadline, Verdict v) throws IOException, ScanFailure {
+        ClamdClient client = client(s, deadline);
         List<ClamdReply> replies = client.instreamAll(target.files(), options.firstInfectedStops());
         StringBuilder out = new StringBuilder();
         String oneOk = null;
@@ -224,6 +224,13 @@ public final class VirusScan {
         }
         if (out.isEmpty() && oneOk != null) out.append(oneOk).append('\n');
         v.judge(0, out.toString());
+    }
+
+    /** A client whose every read also ends by the scanner's deadline. */
+    private ClamdClient client(AvScanner s, long deadline) throws ScanFailure {
+        Duration left = remaining(deadline);
+        Duration read = left.compareTo(options.readTimeout()) < 0 ? left : options.readTimeout();
+        return new ClamdClient(s.sockets(), options.connectTimeout(), read);
     }
 
     private static Duration remaining(long deadline) throws ScanFailure {
