@@ -4,7 +4,7 @@
 # Makes sure the Debian packages that the end-to-end tests need are installed.
 # Groups (default: postfix clamd spamd):
 #   postfix    postfix            (MTA sandwich; also smtp-source/smtp-sink for bench/)
-#   clamd      clamav-daemon      (virus scanner daemon)
+#   clamd      clamav-daemon clamav (virus scanner daemon; clamscan, the command-line scanner)
 #   spamd      spamd spamassassin (spam scanner daemon)
 #   swaks      swaks              (handy SMTP client; testenv/selftest.sh uses it)
 #   testfiles  clamav-testfiles   (44 ClamAV test samples, optional)
@@ -44,7 +44,7 @@ done
 packages_of() { # packages_of GROUP -> Debian package names
     case "$1" in
     postfix) echo postfix ;;
-    clamd) echo clamav-daemon ;;
+    clamd) echo clamav-daemon clamav ;;
     spamd) echo spamd spamassassin ;;
     swaks) echo swaks ;;
     testfiles) echo clamav-testfiles ;;
@@ -59,7 +59,7 @@ packages_of() { # packages_of GROUP -> Debian package names
 }
 binary_of() { # a program each package provides, for systems without dpkg
     case "$1" in
-    postfix) echo postfix ;; clamav-daemon) echo clamd ;; spamd) echo spamd ;;
+    postfix) echo postfix ;; clamav-daemon) echo clamd ;; clamav) echo clamscan ;; spamd) echo spamd ;;
     spamassassin) echo spamassassin ;; swaks) echo swaks ;; amavisd-new) echo amavisd ;;
     opendkim-tools) echo opendkim-genkey ;; dnsmasq-base) echo dnsmasq ;; postgresql) echo pg_ctlcluster ;;
     unrar-free) echo unrar ;; arj) echo arj ;; cabextract) echo cabextract ;; lhasa) echo lha ;;
