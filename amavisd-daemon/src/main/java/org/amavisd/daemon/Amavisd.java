@@ -10,6 +10,7 @@ import org.amavisd.core.pipeline.MessageProcessor;
 import org.amavisd.policy.bank.PolicyBanks;
 import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.policy.conf.ConfigException;
+import org.amavisd.scanners.av.VirusScan;
 import org.amavisd.smtp.relay.SmtpRelayClient;
 import org.amavisd.smtp.server.ServerConfig;
 import org.amavisd.smtp.server.SessionSettings;
@@ -33,7 +34,7 @@ public final class Amavisd {
     private SmtpServer server;
 
     /** One reading of the configuration: the raw values, the daemon's settings and the policy banks. */
-    record Loaded(AmavisConf conf, DaemonSettings settings, PolicyBanks banks) {}
+    record Loaded(AmavisConf conf, DaemonSettings settings, PolicyBanks banks, VirusScan virusScan) {}
 
     private Loaded load() throws ConfigException {
         long t0 = System.nanoTime();
@@ -42,7 +43,7 @@ public final class Amavisd {
         DaemonSettings s = overrides.apply(DaemonSettings.from(conf));
         PolicyBanks banks = PolicyBanks.from(conf);
         DaemonSettings.checkBanks(conf);
-        return new Loaded(conf, s, banks);
+        return new Loaded(conf, s, banks, VirusChecks.fromConf(conf));
     }
 
     private static void logWarnings(Loaded l) {
@@ -133,15 +134,19 @@ public final class Amavisd {
                 new ContentChecks(
                         l.banks(),
                         l.conf().get("%banned_rules").orElse(null),
-                        new Decisions(
+                        new VirusChecks(
                                 l.banks(),
-                                s.myhostname(),
-                                new RelayingProcessor(
+                                l.virusScan(),
+                                new Decisions(
+                                        l.banks(),
                                         s.myhostname(),
-                                        s.forwardMethod(),
-                                        relay,
-                                        dsn,
-                                        new AdminNotifier(l.banks(), s.myhostname(), s.notifyMethod(), relay)))));
+                                        new RelayingProcessor(
+                                                s.myhostname(),
+                                                s.forwardMethod(),
+                                                relay,
+                                                dsn,
+                                                new AdminNotifier(
+                                                        l.banks(), s.myhostname(), s.notifyMethod(), relay))))));
         SessionSettings session = new SessionSettings(
                 s.myhostname(),
                 s.messageSizeLimit(),

@@ -224,10 +224,28 @@ final class Decisions implements MessageProcessor {
                 .map(m -> m.value().asString())
                 .orElse("id=%n");
         reason = expand(reason, msg, r);
-        if (d == Destiny.BOUNCE && !DeliveryStatusNotification.wanted(msg, r)) {
+        if (d == Destiny.BOUNCE
+                && (!DeliveryStatusNotification.wanted(msg, r)
+                        || (blocking.major() == ContentCategory.VIRUS && virusFakesSender(msg, bank)))) {
             return SmtpReply.of(250, "2.5.0", "Ok, id=" + msg.logId() + ", DISCARD(bounce.suppressed)");
         }
         return BlockedReply.of(d, blocking, reason, bank.isTrue("soft_bounce"));
+    }
+
+    /**
+     * @viruses_that_fake_sender_maps, asked with each virus name: such viruses forge the sender,
+     * so a bounce would go to an innocent party and is suppressed (by default for every virus).
+     */
+    private boolean virusFakesSender(MessageContext msg, PolicyBank bank) {
+        List<String> names =
+                msg.attachment(VirusFindings.class).map(VirusFindings::names).orElse(List.of());
+        var chain = banks.chain(bank, "viruses_that_fake_sender_maps");
+        for (String name : names) {
+            if (chain.lookup(new LookupKey(name, "", true))
+                    .map(PerlValue::isTrue)
+                    .orElse(false)) return true;
+        }
+        return false;
     }
 
     /** The macros of the reply templates that are known at this point: %n, %i, %F, %V. */

@@ -375,4 +375,30 @@ class ContentDecisionsTest {
             assertThat(mta.messages().get(0).mailFrom()).startsWith("<postmaster@amavis.test>");
         }
     }
+
+    /** A scanner entry that cannot work: nothing listens on port 1. */
+    private static final String DEAD_SCANNER = "@av_scanners = (['Dead-clamd', \\&ask_daemon, [\"CONTSCAN {}\\n\","
+            + " \"127.0.0.1:1\"], qr/\\bOK$/m, qr/\\bFOUND$/m, qr/^.*?: (?!Infected Archive)(.*) FOUND$/m]);\n";
+
+    @Test
+    void whenEveryVirusScannerFailsTheMailIsUncheckedOrWithFailureIsFatalTempfailed() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), DEAD_SCANNER);
+            // amavisd-new 2.13's default: CC_UNCHECKED, whose destiny (D_PASS) and subject tag apply
+            assertThat(send(port, "s@remote.test", List.of("user@example.com"), message("v1", "a.txt")))
+                    .matches("250 2\\.0\\.0 from MTA.*");
+            assertThat(mta.messages().get(0).data())
+                    .contains("Subject: ***UNCHECKED*** test v1")
+                    .doesNotContain("X-Virus-Scanned");
+            assertThat(log()).contains("Passed UNCHECKED {RelayedTaggedInbound}");
+        }
+        daemon.stop();
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), DEAD_SCANNER + "$virus_scanners_failure_is_fatal = 1;\n");
+            assertThat(send(port, "s@remote.test", List.of("user@example.com"), message("v2", "a.txt")))
+                    .startsWith("451 4.5.0 Error in processing, id=")
+                    .contains("virus_scan FAILED: AV: ALL VIRUS SCANNERS FAILED");
+            assertThat(mta.messages()).isEmpty();
+        }
+    }
 }

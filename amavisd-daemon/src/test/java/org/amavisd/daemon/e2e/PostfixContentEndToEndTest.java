@@ -18,9 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Content checks through a real Postfix on both sides, with Debian's stock banned rules: a banned
- * attachment is discarded and quarantined, a clean one passes with its headers, and a banned-files
- * lover among the recipients is the only one who gets the banned one.
+ * Content checks through a real Postfix on both sides and a real clamd, with Debian's stock banned
+ * rules: a banned attachment is discarded and quarantined, a clean one passes with its headers
+ * (X-Virus-Scanned among them), a banned-files lover among the recipients is the only one who gets
+ * the banned one, and EICAR is discarded and quarantined.
  */
 class PostfixContentEndToEndTest {
     private static MailServices services;
@@ -29,7 +30,8 @@ class PostfixContentEndToEndTest {
 
     @BeforeAll
     static void startAll() throws Exception {
-        services = MailServices.forPostfix(24000);
+        services =
+                MailServices.forPostfix(24000).with("SERVICES", "postfix clamd").with("CLAMD_PORT", "24310");
         services.start();
         quarantine = services.state.resolve("virusmails");
         Files.createDirectories(quarantine);
@@ -37,6 +39,10 @@ class PostfixContentEndToEndTest {
                 $QUARANTINEDIR = '%s';
                 @local_domains_maps = ( ['.example.net', 'example.com'] );
                 @banned_files_lovers_maps = ( ['lover@example.net'] );
+                @av_scanners = (
+                  ['ClamAV-clamd', \\&ask_daemon, ["CONTSCAN {}\\n", "127.0.0.1:24310"],
+                    qr/\\bOK$/m, qr/\\bFOUND$/m, qr/^.*?: (?!Infected Archive)(.*) FOUND$/m ],
+                );
                 $banned_filename_re = new_RE(
                   qr'\\.[^./]*\\.(exe|vbs|pif|scr|bat|cmd|com|cpl|dll)\\.?$'i,
                   qr'\\{[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\\}?$'i,
@@ -62,6 +68,11 @@ class PostfixContentEndToEndTest {
     }
 
     private static String send(List<String> rcpts, String marker, String attachmentName) throws Exception {
+        return send(rcpts, marker, attachmentName, "data of " + marker + "\n");
+    }
+
+    private static String send(List<String> rcpts, String marker, String attachmentName, String content)
+            throws Exception {
         String b = "=-=" + marker + "=-=";
         String msg = "From: <alice@example.org>\r\nTo: <" + rcpts.get(0) + ">\r\n"
                 + "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nSubject: e2e " + marker + "\r\n"
@@ -71,7 +82,7 @@ class PostfixContentEndToEndTest {
                 + "Content-Type: application/octet-stream\r\n"
                 + "Content-Disposition: attachment; filename=\"" + attachmentName + "\"\r\n"
                 + "Content-Transfer-Encoding: base64\r\n\r\n"
-                + Base64.getEncoder().encodeToString(("data of " + marker + "\n").getBytes(StandardCharsets.US_ASCII))
+                + Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.US_ASCII))
                 + "\r\n--" + b + "--\r\n";
         try (ScriptedClient c = new ScriptedClient(services.smtpPort)) {
             String reply = c.sendMail("EHLO", "alice@example.org", rcpts, msg);
@@ -142,7 +153,27 @@ class PostfixContentEndToEndTest {
                 .contains("filename=\"notes.txt\"")
                 .containsPattern("\\(amavis, port " + services.filterPort + "\\)")
                 .doesNotContain("X-Amavis-Alert")
-                .doesNotContain("X-Quarantine-ID");
+                .doesNotContain("X-Quarantine-ID")
+                .containsPattern("X-Virus-Scanned: .+");
         assertThat(logLines(m)).contains("Passed CLEAN {RelayedInbound}");
+    }
+
+    @Test
+    void eicarIsDiscardedAndQuarantined() throws Exception {
+        String m = marker();
+        String eicar = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+        assertThat(send(List.of("bob@example.net"), m, "eicar.com.txt", eicar)).startsWith("250");
+        String lines = logLines(m);
+        assertThat(lines)
+                .containsPattern("Blocked INFECTED \\(Eicar-Test-Signature[^)]*\\) \\{DiscardedInbound,Quarantined\\}")
+                .contains("-> <bob@example.net>")
+                .containsPattern("quarantine: virus-[A-Za-z0-9_+-]{12}");
+        String name = lines.replaceAll("(?s).*quarantine: (virus-[A-Za-z0-9_+-]{12}).*", "$1");
+        assertThat(Files.readString(quarantine.resolve(name), StandardCharsets.ISO_8859_1))
+                .contains("X-Envelope-To-Blocked: <bob@example.net>")
+                .contains("filename=\"eicar.com.txt\"");
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.maillog().contains("INFECTED: Eicar-Test-Signature"));
+        assertThat(services.delivered(m)).isEmpty();
     }
 }

@@ -38,7 +38,7 @@ public final class SpoolDirectory {
             Path dir = tempBase.resolve("amavis-" + stamp + "-" + logId + "-" + rnd);
             try {
                 Files.createDirectory(
-                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
                 return new SpoolDirectory(dir);
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 10) throw e;
