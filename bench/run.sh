@@ -24,6 +24,8 @@
 #   e.g. bench/messages/zip-attachment.eml, a text part and a zip)
 #   CHECKS=0 (1: both filters run the banned-name and bad-header checks with Debian's stock
 #   $banned_filename_re, banned mail discarded; ours reads bench/amavisd-bench-checks.conf)
+#   CLAMD=0 (1: a real clamd is started on CLAMD_PORT=20310 with testenv/start-services.sh and
+#   both filters scan every message with it, amavisd-new's stock CONTSCAN entry; implies CHECKS=1)
 # Only 127.0.0.1 is ever used; everything started is stopped on exit.
 set -euo pipefail
 
@@ -46,6 +48,9 @@ SINK_PORT="${SINK_PORT:-20025}"
 FILTER_PORT="${FILTER_PORT:-20024}"
 AMAVISD_NEW_PORT="${AMAVISD_NEW_PORT:-20124}"
 CHECKS="${CHECKS:-0}"
+CLAMD="${CLAMD:-0}"
+CLAMD_PORT="${CLAMD_PORT:-20310}"
+[[ $CLAMD == 1 ]] && CHECKS=1
 MSGFILE="${MSGFILE:-}"
 if [[ $CHECKS == 1 ]]; then FILTER_CONF="${FILTER_CONF:-$HERE/amavisd-bench-checks.conf}"; fi
 FILTER_CONF="${FILTER_CONF:-$HERE/amavisd-bench.conf}"
@@ -129,6 +134,8 @@ STARTED=()
 cleanup() {
     local p
     for p in "${STARTED[@]}"; do stop_tree "$p"; done
+    [[ $CLAMD == 1 ]] && bash "$ROOT/testenv/stop-services.sh" "$BENCH_STATE/svc" >/dev/null 2>&1
+    return 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -225,6 +232,7 @@ use strict;
 @av_scanners = (); @av_scanners_backup = (); @spam_scanners = ();
 @bypass_virus_checks_maps = (1); @bypass_spam_checks_maps = (1);
 EOF
+    [[ $CLAMD == 1 ]] && av_scanners_conf >>"$d/etc/amavisd.conf"
     if [[ $CHECKS == 1 ]]; then
         cat "$ROOT/bench/banned-rules.conf" >>"$d/etc/amavisd.conf"
     else
@@ -234,6 +242,23 @@ EOF
     chown root:root "$d/etc/amavisd.conf"
     chmod 644 "$d/etc/amavisd.conf"
 }
+
+av_scanners_conf() { # the stock ClamAV-clamd entry, on the bench's clamd over TCP
+    cat <<EOF
+@av_scanners = (['ClamAV-clamd', \&ask_daemon, ["CONTSCAN {}\n", "127.0.0.1:$CLAMD_PORT"],
+  qr/\bOK$/m, qr/\bFOUND$/m, qr/^.*?: (?!Infected Archive)(.*) FOUND$/m]);
+@bypass_virus_checks_maps = (0);
+EOF
+}
+if [[ $CLAMD == 1 ]]; then
+    mkdir -p "$BENCH_STATE/svc"
+    chmod 755 "$BENCH_STATE" "$BENCH_STATE/svc"
+    SERVICES=clamd CLAMD_PORT=$CLAMD_PORT bash "$ROOT/testenv/start-services.sh" "$BENCH_STATE/svc" >"$BENCH_STATE/svc.log" 2>&1 ||
+        die "could not start clamd (see $BENCH_STATE/svc.log)"
+    # our filter reads its scanner entry from this file (bench/amavisd-bench-checks.conf includes it)
+    av_scanners_conf >"$BENCH_STATE/av-scanners.conf"
+    export BENCH_AV_CONF="$BENCH_STATE/av-scanners.conf"
+fi
 
 # ------------------------------------------------------------ one run
 smtp_source() { # smtp_source PORT SESSIONS SIZE COUNT

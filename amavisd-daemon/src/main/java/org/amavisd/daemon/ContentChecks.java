@@ -90,9 +90,12 @@ final class ContentChecks implements MessageProcessor {
     public void process(MessageContext msg) throws Exception {
         PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
         DecodeResult decoded = null;
+        long t0 = System.nanoTime();
         if (!bank.isTrue("bypass_decode_parts")) {
             decoded = Decoder.decode(msg.messageFile(), msg.tempDir().resolve("parts"), limits(bank), archivers);
         }
+        Timing.of(msg).since("decode", t0);
+        t0 = System.nanoTime();
         Set<HeaderTest> tests = headerTests(bank);
         HeaderVerdict header = new HeaderChecker(tests, msg.params().smtputf8()).check(msg.messageFile());
         // MIME framing errors found while decoding: CC_BADH minor 1, after the header's own problems
@@ -143,6 +146,7 @@ final class ContentChecks implements MessageProcessor {
                 }
             }
         }
+        Timing.of(msg).since("checks", t0);
         next.process(msg);
     }
 

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class MessageLog implements MessageListener {
     private static final Logger log = LoggerFactory.getLogger("amavisd.message");
+    private static final Logger timing = LoggerFactory.getLogger("amavisd.timing");
 
     @Override
     public void messageDone(MessageContext msg, List<SmtpReply> sent, Throwable failure) {
@@ -43,6 +44,8 @@ final class MessageLog implements MessageListener {
             Ccat b = blockingCategory(msg).orElse(ccats.mainOrClean());
             log.info(line(msg, blocked, "Blocked " + word(b, msg), actions));
         }
+        if (timing.isDebugEnabled()) // $log_level 2 and up, as amavisd-new's TIMING line
+        timing.debug("size: {}, {}", msg.size(), Timing.of(msg).line(msg.elapsedMillis()));
     }
 
     /**

@@ -66,10 +66,12 @@ final class RelayingProcessor implements MessageProcessor {
             HeaderEdits e = edits == null ? HeaderEdits.NONE : edits.of(r);
             groups.computeIfAbsent(e, k -> new ArrayList<>()).add(r);
         }
+        long t0 = System.nanoTime();
         for (Map.Entry<HeaderEdits, List<Recipient>> g : groups.entrySet()) {
             byte[] prefix = receivedHeader(msg, g.getValue()).getBytes(StandardCharsets.UTF_8);
             relay.relay(forwardMethod(msg), msg, g.getValue(), prefix, g.getKey());
         }
+        Timing.of(msg).since("relay", t0);
         reportFailures(msg);
         if (admins != null
                 && msg.recipients().stream()

@@ -61,7 +61,9 @@ final class VirusChecks implements MessageProcessor {
     /** Scans and files the result under the recipients' categories; false when the message was tempfailed. */
     private boolean scanAndFile(MessageContext msg, PolicyBank bank, List<Recipient> checked)
             throws InterruptedException, IOException {
+        long t0 = System.nanoTime();
         VirusScanResult result = scan.scan(target(msg));
+        Timing.of(msg).since("virus", t0);
         for (ScannerRun run : result.runs()) log.debug("virus scanner {}", run);
         if (result.failed()) {
             log.warn("virus_scan FAILED: {}", result.failure());
