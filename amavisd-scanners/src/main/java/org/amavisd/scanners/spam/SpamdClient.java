@@ -223,7 +223,7 @@ public final class SpamdClient implements SpamScanner {
 
     private static String show(SocketAddress a) {
         if (a instanceof InetSocketAddress i) {
-            String h = i.getHostString();
+            String h = i.isUnresolved() ? i.getHostString() : i.getAddress().getHostAddress();
             return (h.contains(":") ? "[" + h + "]" : h) + ":" + i.getPort();
         }
         if (a instanceof UnixDomainSocketAddress u) return u.getPath().toString();
