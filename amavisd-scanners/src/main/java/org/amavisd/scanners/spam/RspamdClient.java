@@ -139,22 +139,30 @@ public final class RspamdClient implements SpamScanner {
         }
 
         HttpResponse<byte[]> resp;
+        // the request's own timeout ends at the reply's head; a reply body that drips forever is
+        // bounded here too
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> pending =
+                http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         try {
-            resp = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpConnectTimeoutException e) {
-            throw new SpamScanException(name, Kind.CONNECT, "cannot connect to " + options.url() + ": timed out", e);
-        } catch (HttpTimeoutException e) {
+            resp = pending.get(options.timeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            pending.cancel(true);
+            throw timeout(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof HttpConnectTimeoutException) {
+                throw new SpamScanException(
+                        name, Kind.CONNECT, "cannot connect to " + options.url() + ": timed out", cause);
+            }
+            if (cause instanceof HttpTimeoutException) throw timeout(cause);
+            if (cause instanceof ConnectException) {
+                throw new SpamScanException(
+                        name, Kind.CONNECT, "cannot connect to " + options.url() + ": " + cause, cause);
+            }
             throw new SpamScanException(
-                    name,
-                    Kind.TIMEOUT,
-                    "no reply from " + options.url() + " within "
-                            + options.timeout().toMillis() + " ms",
-                    e);
-        } catch (ConnectException e) {
-            throw new SpamScanException(name, Kind.CONNECT, "cannot connect to " + options.url() + ": " + e, e);
-        } catch (IOException e) {
-            throw new SpamScanException(name, Kind.PROTOCOL, "exchange with " + options.url() + " failed: " + e, e);
+                    name, Kind.PROTOCOL, "exchange with " + options.url() + " failed: " + cause, cause);
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new SpamScanException(name, Kind.IO, "interrupted", e);
         }
@@ -165,6 +173,15 @@ public final class RspamdClient implements SpamScanner {
                     name, Kind.DAEMON_ERROR, "rspamd answered HTTP " + resp.statusCode() + ": " + shorten(body));
         }
         return parse(body, limit >= 0 && length < sizes.total(), length, elapsed);
+    }
+
+    private SpamScanException timeout(Throwable cause) {
+        return new SpamScanException(
+                name,
+                Kind.TIMEOUT,
+                "no reply from " + options.url() + " within "
+                        + options.timeout().toMillis() + " ms",
+                cause);
     }
 
     private InputStream open(SpamRequest req, long length) {

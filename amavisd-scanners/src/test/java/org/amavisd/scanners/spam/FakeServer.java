@@ -21,8 +21,13 @@ final class FakeServer implements AutoCloseable {
     private volatile Socket conn;
 
     FakeServer(byte[] answer, int readBytes) throws IOException {
+        this(answer, readBytes, false);
+    }
+
+    /** With {@code hold}, the connection stays open after the answer, until the client closes it. */
+    FakeServer(byte[] answer, int readBytes, boolean hold) throws IOException {
         server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(() -> serve(answer, readBytes), "fake-server");
+        Thread t = new Thread(() -> serve(answer, readBytes, hold), "fake-server");
         t.setDaemon(true);
         t.start();
     }
@@ -31,7 +36,7 @@ final class FakeServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    private void serve(byte[] answer, int readBytes) {
+    private void serve(byte[] answer, int readBytes, boolean hold) {
         try (Socket s = server.accept()) {
             conn = s;
             InputStream in = s.getInputStream();
@@ -63,6 +68,11 @@ final class FakeServer implements AutoCloseable {
             }
             s.getOutputStream().write(answer);
             s.getOutputStream().flush();
+            if (hold) {
+                while (in.read(buf) >= 0) {
+                    // discard until the client closes
+                }
+            }
         } catch (IOException e) {
             received.completeExceptionally(e);
         }

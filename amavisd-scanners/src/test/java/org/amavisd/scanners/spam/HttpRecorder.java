@@ -15,8 +15,13 @@ final class HttpRecorder implements AutoCloseable {
     final CompletableFuture<String> request = new CompletableFuture<>();
 
     HttpRecorder(byte[] answer) throws IOException {
+        this(answer, false);
+    }
+
+    /** With {@code hold}, the connection stays open after the answer, until the client closes it. */
+    HttpRecorder(byte[] answer, boolean hold) throws IOException {
         server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(() -> serve(answer), "http-recorder");
+        Thread t = new Thread(() -> serve(answer, hold), "http-recorder");
         t.setDaemon(true);
         t.start();
     }
@@ -25,7 +30,7 @@ final class HttpRecorder implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    private void serve(byte[] answer) {
+    private void serve(byte[] answer, boolean hold) {
         try (Socket s = server.accept()) {
             InputStream in = s.getInputStream();
             ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -41,6 +46,11 @@ final class HttpRecorder implements AutoCloseable {
             request.complete(got.toString(StandardCharsets.ISO_8859_1));
             s.getOutputStream().write(answer);
             s.getOutputStream().flush();
+            if (hold) {
+                while (in.read() >= 0) {
+                    // until the client closes
+                }
+            }
         } catch (IOException e) {
             request.completeExceptionally(e);
         }

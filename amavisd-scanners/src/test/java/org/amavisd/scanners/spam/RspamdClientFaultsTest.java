@@ -125,6 +125,19 @@ class RspamdClientFaultsTest {
     }
 
     @Test
+    void aReplyWhoseBodyNeverEndsTimesOut() throws Exception {
+        SpamRequest req = request();
+        byte[] head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"score\":"
+                .getBytes(StandardCharsets.US_ASCII);
+        try (HttpRecorder s = new HttpRecorder(head, true)) {
+            assertThatThrownBy(
+                            () -> client(s.port(), Duration.ofSeconds(1), null).check(req))
+                    .isInstanceOfSatisfying(
+                            SpamScanException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TIMEOUT));
+        }
+    }
+
+    @Test
     void garbageHttpErrorsAndJsonWithoutAScoreAreFailures() throws Exception {
         SpamRequest req = request();
         try (HttpRecorder s = new HttpRecorder("this is not HTTP at all\r\n".getBytes(StandardCharsets.US_ASCII))) {
