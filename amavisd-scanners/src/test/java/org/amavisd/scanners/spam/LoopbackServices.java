@@ -60,8 +60,12 @@ final class LoopbackServices {
         return s;
     }
 
+    /** Stops the daemon, then removes the state directory (logs included). */
     void stop() throws IOException, InterruptedException {
         run("stop-services.sh", "ONLY", service);
+        try (java.util.stream.Stream<Path> files = Files.walk(state)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        }
     }
 
     Path sample(String name) {
