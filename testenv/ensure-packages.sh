@@ -6,6 +6,7 @@
 #   postfix    postfix            (MTA sandwich; also smtp-source/smtp-sink for bench/)
 #   clamd      clamav-daemon clamav (virus scanner daemon; clamscan, the command-line scanner)
 #   spamd      spamd spamassassin (spam scanner daemon)
+#   rspamd     rspamd             (the other spam scanner daemon, run on loopback without Redis)
 #   swaks      swaks              (handy SMTP client; testenv/selftest.sh uses it)
 #   testfiles  clamav-testfiles   (44 ClamAV test samples, optional)
 #   oracle     amavisd-new        (the Perl original, to compare against; optional)
@@ -46,6 +47,7 @@ packages_of() { # packages_of GROUP -> Debian package names
     postfix) echo postfix ;;
     clamd) echo clamav-daemon clamav ;;
     spamd) echo spamd spamassassin ;;
+    rspamd) echo rspamd ;;
     swaks) echo swaks ;;
     testfiles) echo clamav-testfiles ;;
     oracle) echo amavisd-new ;;
@@ -53,14 +55,14 @@ packages_of() { # packages_of GROUP -> Debian package names
     dns) echo dnsmasq-base ;;
     postgres) echo postgresql ;;
     archivers) echo unrar-free arj cabextract lhasa ;;
-    all) for g in postfix clamd spamd swaks testfiles oracle dkim dns postgres archivers; do packages_of "$g"; done ;;
+    all) for g in postfix clamd spamd rspamd swaks testfiles oracle dkim dns postgres archivers; do packages_of "$g"; done ;;
     *) return 1 ;;
     esac
 }
 binary_of() { # a program each package provides, for systems without dpkg
     case "$1" in
     postfix) echo postfix ;; clamav-daemon) echo clamd ;; clamav) echo clamscan ;; spamd) echo spamd ;;
-    spamassassin) echo spamassassin ;; swaks) echo swaks ;; amavisd-new) echo amavisd ;;
+    spamassassin) echo spamassassin ;; rspamd) echo rspamd ;; swaks) echo swaks ;; amavisd-new) echo amavisd ;;
     opendkim-tools) echo opendkim-genkey ;; dnsmasq-base) echo dnsmasq ;; postgresql) echo pg_ctlcluster ;;
     unrar-free) echo unrar ;; arj) echo arj ;; cabextract) echo cabextract ;; lhasa) echo lha ;;
     *) echo "" ;;
