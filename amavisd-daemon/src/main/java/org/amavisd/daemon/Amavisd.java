@@ -34,7 +34,12 @@ public final class Amavisd {
     private SmtpServer server;
 
     /** One reading of the configuration: the raw values, the daemon's settings and the policy banks. */
-    record Loaded(AmavisConf conf, DaemonSettings settings, PolicyBanks banks, VirusScan virusScan) {}
+    record Loaded(
+            AmavisConf conf,
+            DaemonSettings settings,
+            PolicyBanks banks,
+            VirusScan virusScan,
+            java.util.List<org.amavisd.scanners.spam.SpamScanner> spamScanners) {}
 
     private Loaded load() throws ConfigException {
         long t0 = System.nanoTime();
@@ -43,7 +48,10 @@ public final class Amavisd {
         DaemonSettings s = overrides.apply(DaemonSettings.from(conf));
         PolicyBanks banks = PolicyBanks.from(conf);
         DaemonSettings.checkBanks(conf);
-        return new Loaded(conf, s, banks, VirusChecks.fromConf(conf));
+        var spam = org.amavisd.scanners.spam.SpamScanners.fromConfig(conf);
+        spam.warnings().forEach(w -> log.warn("@spam_scanners: {}", w));
+        if (spam.scanners().isEmpty()) log.info("no spam scanner configured (@spam_scanners): spam checks are skipped");
+        return new Loaded(conf, s, banks, VirusChecks.fromConf(conf), spam.scanners());
     }
 
     private static void logWarnings(Loaded l) {
@@ -129,24 +137,19 @@ public final class Amavisd {
         DaemonSettings s = l.settings();
         SmtpRelayClient relay = new SmtpRelayClient(s.myhostname(), SmtpRelayClient.Timeouts.DEFAULT);
         DsnSender dsn = new DsnSender(s.myhostname(), s.notifyMethod(), relay);
-        MessageProcessor pipeline = new PolicyStage(
-                l.banks(),
-                new ContentChecks(
-                        l.banks(),
-                        l.conf().get("%banned_rules").orElse(null),
-                        new VirusChecks(
-                                l.banks(),
-                                l.virusScan(),
-                                new Decisions(
-                                        l.banks(),
-                                        s.myhostname(),
-                                        new RelayingProcessor(
-                                                s.myhostname(),
-                                                s.forwardMethod(),
-                                                relay,
-                                                dsn,
-                                                new AdminNotifier(
-                                                        l.banks(), s.myhostname(), s.notifyMethod(), relay))))));
+        // the stages of one message, built from the last one back
+        MessageProcessor relaying = new RelayingProcessor(
+                s.myhostname(),
+                s.forwardMethod(),
+                relay,
+                dsn,
+                new AdminNotifier(l.banks(), s.myhostname(), s.notifyMethod(), relay));
+        MessageProcessor decisions = new Decisions(l.banks(), s.myhostname(), relaying);
+        MessageProcessor spam = new SpamChecks(l.banks(), l.spamScanners(), decisions);
+        MessageProcessor virus = new VirusChecks(l.banks(), l.virusScan(), spam);
+        MessageProcessor checks =
+                new ContentChecks(l.banks(), l.conf().get("%banned_rules").orElse(null), virus);
+        MessageProcessor pipeline = new PolicyStage(l.banks(), checks);
         SessionSettings session = new SessionSettings(
                 s.myhostname(),
                 s.messageSizeLimit(),

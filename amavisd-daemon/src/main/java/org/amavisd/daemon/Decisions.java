@@ -161,6 +161,18 @@ final class Decisions implements MessageProcessor {
                 if (!problems.isEmpty())
                     e = e.withPrepended("X-Amavis-Alert", "BAD HEADER SECTION, " + problems.get(0));
             }
+            Optional<SpamChecks.SpamFindings> spam = msg.attachment(SpamChecks.SpamFindings.class);
+            if (spam.isPresent()) {
+                if (banks.chain(bank, "remove_existing_spam_headers_maps")
+                        .isTrue(PolicyBanks.key(bank, r.address().address()))) {
+                    for (String f : SPAM_FIELDS) e = e.withDeleted(f);
+                }
+                Optional<SpamChecks.RecipientSpam> rs = spam.get().of(r);
+                if (r.isLocal() && rs.isPresent() && rs.get().tag()) {
+                    e = spamHeaders(e, rs.get(), bank);
+                    if (rs.get().tag2()) tagged = true;
+                }
+            }
             if (r.isLocal()) {
                 String tag = subjectTag(subjectTags, r, settings, bank);
                 if (tag != null && !tag.isEmpty()) {
@@ -174,6 +186,69 @@ final class Decisions implements MessageProcessor {
         }
         msg.attach(Edits.class, new Edits(edits, taggedRecipients));
         next.process(msg);
+    }
+
+    /** Whether the recipient's spam level is at or above the cutoff its maps give (false without either). */
+    private boolean atOrAbove(MessageContext msg, PolicyBank bank, Recipient r, String maps) {
+        Double level = msg.attachment(SpamChecks.SpamFindings.class)
+                .flatMap(f -> f.of(r))
+                .map(SpamChecks.RecipientSpam::level)
+                .orElse(null);
+        if (level == null) return false;
+        Optional<PerlValue> cutoff = banks.chain(bank, maps)
+                .lookup(PolicyBanks.key(bank, r.address().address()))
+                .filter(PerlValue::isDefined);
+        if (cutoff.isEmpty()) return false;
+        try {
+            return level >= Double.parseDouble(cutoff.get().asString().trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static final List<String> SPAM_FIELDS = List.of(
+            "X-Spam-Status",
+            "X-Spam-Level",
+            "X-Spam-Flag",
+            "X-Spam-Score",
+            "X-Spam-Report",
+            "X-Spam-Checker-Version",
+            "X-Spam-Tests");
+
+    /**
+     * The spam header fields of a local recipient at or above its tag level, as amavisd-new writes
+     * them: X-Spam-Flag, X-Spam-Score, X-Spam-Level (a bar of $sa_spam_level_char, at most 64) and
+     * X-Spam-Status, folded where amavisd-new folds it.
+     */
+    private static HeaderEdits spamHeaders(HeaderEdits e, SpamChecks.RecipientSpam rs, PolicyBank bank) {
+        Double level = rs.level();
+        double score = level == null ? 0 : level;
+        if (rs.blacklisted()) score = Math.max(64, score);
+        if (rs.whitelisted()) score = Math.min(0, score);
+        e = e.withPrepended("X-Spam-Flag", rs.tag2() ? "YES" : "NO");
+        e = e.withPrepended("X-Spam-Score", SpamFormat.number(score));
+        String slc = bank.get("sa_spam_level_char").map(PerlValue::asString).orElse("*");
+        if (!slc.isEmpty()) {
+            double bar = rs.whitelisted() || rs.bypassed()
+                    ? 0
+                    : rs.blacklisted() ? 64 : level == null ? 0 : Math.min(64, level);
+            e = e.withPrepended("X-Spam-Level", bar < 1 ? "" : slc.repeat((int) bar));
+        }
+        StringBuilder st = new StringBuilder();
+        st.append(rs.tag2() ? "Yes" : "No").append(",\n score=").append(level == null ? "x" : SpamFormat.number(level));
+        st.append("\n ");
+        if (rs.tagLevel() != null)
+            st.append("tagged_above=").append(SpamFormat.number(rs.tagLevel())).append("\n ");
+        if (rs.tag2Level() != null)
+            st.append("required=").append(SpamFormat.number(rs.tag2Level())).append("\n ");
+        if (rs.blacklisted()) st.append("BLACKLISTED\n ");
+        if (rs.whitelisted()) st.append("WHITELISTED\n ");
+        List<String> tests = rs.tests().isEmpty()
+                ? List.of()
+                : java.util.Arrays.asList(String.join(",", rs.tests()).split(","));
+        // amavisd-new lets the field fold after any comma of the tests
+        st.append("tests=[").append(String.join(",\n ", tests)).append("]\n autolearn=unavailable");
+        return e.withPrependedFolded("X-Spam-Status", st.toString());
     }
 
     /**
@@ -226,7 +301,9 @@ final class Decisions implements MessageProcessor {
         reason = expand(reason, msg, r);
         if (d == Destiny.BOUNCE
                 && (!DeliveryStatusNotification.wanted(msg, r)
-                        || (blocking.major() == ContentCategory.VIRUS && virusFakesSender(msg, bank)))) {
+                        || (blocking.major() == ContentCategory.VIRUS && virusFakesSender(msg, bank))
+                        || (blocking.major() == ContentCategory.SPAM
+                                && atOrAbove(msg, bank, r, "spam_dsn_cutoff_level_maps")))) {
             return SmtpReply.of(250, "2.5.0", "Ok, id=" + msg.logId() + ", DISCARD(bounce.suppressed)");
         }
         return BlockedReply.of(d, blocking, reason, bank.isTrue("soft_bounce"));
@@ -298,6 +375,8 @@ final class Decisions implements MessageProcessor {
                     .map(PerlValue::asString)
                     .orElse("");
             if (method.isBlank()) continue;
+            if (b.major() == ContentCategory.SPAM && atOrAbove(msg, bank, r, "spam_quarantine_cutoff_level_maps"))
+                continue; // spam beyond $sa_quarantine_cutoff_level is not worth keeping
             PerlValue to = r.contents().setting(asCcatMap(toMaps, settings)).orElse(PerlValue.UNDEF);
             String q = to.isDefined()
                     ? banks.chainOf(ByCcat.accessorName(rawEntry(toMaps, b)).orElse("quarantine_to_maps"), to)

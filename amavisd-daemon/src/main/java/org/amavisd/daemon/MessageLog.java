@@ -123,7 +123,17 @@ final class MessageLog implements MessageListener {
         if (msg.headers().messageId() != null)
             sb.append(", Message-ID: ").append(msg.headers().messageId());
         sb.append(", mail_id: ").append(msg.mailId().id());
-        sb.append(", Hits: -");
+        // the spam level ("-" when no spam check gave one), as amavisd-new's [:SCORE]
+        sb.append(", Hits: ")
+                .append(msg.attachment(SpamChecks.SpamFindings.class)
+                        .flatMap(f -> recipients.stream()
+                                .map(f::of)
+                                .flatMap(java.util.Optional::stream)
+                                .map(SpamChecks.RecipientSpam::level)
+                                .filter(java.util.Objects::nonNull)
+                                .findFirst())
+                        .map(SpamFormat::number)
+                        .orElse("-"));
         sb.append(", size: ").append(msg.size());
         String queuedAs = recipients.stream()
                 .map(Recipient::queuedAs)

@@ -44,6 +44,31 @@ public record HeaderEdits(List<String> prepend, Set<String> delete, String subje
         return new HeaderEdits(p, delete, subjectTag);
     }
 
+    /**
+     * These edits and the field "name: value" added at the top, where each LF in {@code value}
+     * marks a place the field may be folded (the blank after it starting the continuation line):
+     * the pieces are joined on one line while it stays within 78 characters, as amavisd-new folds
+     * X-Spam-Status.
+     */
+    public HeaderEdits withPrependedFolded(String name, String value) {
+        String[] pieces = value.replace("\r\n", "\n").split("\n", -1);
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder(name).append(": ").append(pieces[0]);
+        for (int i = 1; i < pieces.length; i++) {
+            String piece =
+                    pieces[i].isEmpty() || Character.isWhitespace(pieces[i].charAt(0)) ? pieces[i] : " " + pieces[i];
+            if (line.length() + piece.length() > FOLD_AT && !line.toString().isBlank()) {
+                out.append(line).append("\r\n");
+                line.setLength(0);
+            }
+            line.append(piece);
+        }
+        out.append(line);
+        List<String> p = new ArrayList<>(prepend);
+        p.add(out.toString());
+        return new HeaderEdits(p, delete, subjectTag);
+    }
+
     /** These edits with every field of that name removed from the original. */
     public HeaderEdits withDeleted(String name) {
         Set<String> d = new TreeSet<>(delete);

@@ -68,4 +68,16 @@ class HeaderEditsTest {
         assertThat(a.sizeDelta()).isGreaterThanOrEqualTo("X-A: 1\r\n".length() + "[t] ".length());
         assertThat(HeaderEdits.NONE.isEmpty()).isTrue();
     }
+
+    @Test
+    void foldPointsAreUsedOnlyWhereTheLineWouldPass78Characters() {
+        HeaderEdits e = HeaderEdits.NONE.withPrependedFolded(
+                "X-Spam-Status",
+                "Yes,\n score=999\n tagged_above=2\n required=6.31\n tests=[ALL_TRUSTED=-1,\n GTUBE=1000,\n"
+                        + " TVD_SPACE_RATIO=0.001,\n SOME_VERY_LONG_RULE_NAME_HERE=1.5]\n autolearn=unavailable");
+        assertThat(new String(e.prependBytes(), StandardCharsets.US_ASCII))
+                .isEqualTo("X-Spam-Status: Yes, score=999 tagged_above=2 required=6.31\r\n"
+                        + " tests=[ALL_TRUSTED=-1, GTUBE=1000, TVD_SPACE_RATIO=0.001,\r\n"
+                        + " SOME_VERY_LONG_RULE_NAME_HERE=1.5] autolearn=unavailable\r\n");
+    }
 }

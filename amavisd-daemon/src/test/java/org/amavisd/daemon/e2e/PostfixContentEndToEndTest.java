@@ -18,10 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Content checks through a real Postfix on both sides and a real clamd, with Debian's stock banned
- * rules: a banned attachment is discarded and quarantined, a clean one passes with its headers
- * (X-Virus-Scanned among them), a banned-files lover among the recipients is the only one who gets
- * the banned one, and EICAR is discarded and quarantined.
+ * Content checks through a real Postfix on both sides, a real clamd and a real spamd, with
+ * Debian's stock banned rules and spam levels: a banned attachment is discarded and quarantined, a
+ * clean one passes with its headers (X-Virus-Scanned and the spam fields among them), a
+ * banned-files lover among the recipients is the only one who gets the banned one, EICAR is
+ * discarded and quarantined, and GTUBE is quarantined and discarded for a local recipient while a
+ * spam lover gets it tagged.
  */
 class PostfixContentEndToEndTest {
     private static MailServices services;
@@ -30,8 +32,10 @@ class PostfixContentEndToEndTest {
 
     @BeforeAll
     static void startAll() throws Exception {
-        services =
-                MailServices.forPostfix(24000).with("SERVICES", "postfix clamd").with("CLAMD_PORT", "24310");
+        services = MailServices.forPostfix(24000)
+                .with("SERVICES", "postfix clamd spamd")
+                .with("CLAMD_PORT", "24310")
+                .with("SPAMD_PORT", "24783");
         services.start();
         quarantine = services.state.resolve("virusmails");
         Files.createDirectories(quarantine);
@@ -39,6 +43,11 @@ class PostfixContentEndToEndTest {
                 $QUARANTINEDIR = '%s';
                 @local_domains_maps = ( ['.example.net', 'example.com'] );
                 @banned_files_lovers_maps = ( ['lover@example.net'] );
+                @spam_lovers_maps = ( ['lover@example.net'] );
+                @spam_scanners = ( ['SpamdClient', 'Amavis::SpamControl::SpamdClient', host => '127.0.0.1', port => 24783] );
+                $sa_tag_level_deflt = -999; $sa_tag2_level_deflt = 6.31; $sa_kill_level_deflt = 6.31;
+                $sa_spam_subject_tag = '***SPAM*** ';
+                $final_spam_destiny = D_DISCARD;
                 @av_scanners = (
                   ['ClamAV-clamd', \\&ask_daemon, ["CONTSCAN {}\\n", "127.0.0.1:24310"],
                     qr/\\bOK$/m, qr/\\bFOUND$/m, qr/^.*?: (?!Infected Archive)(.*) FOUND$/m ],
@@ -154,7 +163,9 @@ class PostfixContentEndToEndTest {
                 .containsPattern("\\(amavis, port " + services.filterPort + "\\)")
                 .doesNotContain("X-Amavis-Alert")
                 .doesNotContain("X-Quarantine-ID")
-                .containsPattern("X-Virus-Scanned: .+");
+                .containsPattern("X-Virus-Scanned: .+")
+                .contains("X-Spam-Flag: NO")
+                .containsPattern("X-Spam-Status: No, score=-?[0-9.]+ tagged_above=-999 required=6\\.31\\s+tests=\\[");
         assertThat(logLines(m)).contains("Passed CLEAN {RelayedInbound}");
     }
 
@@ -175,5 +186,52 @@ class PostfixContentEndToEndTest {
         await().atMost(MailServices.deliveryWait())
                 .until(() -> services.maillog().contains("INFECTED: Eicar-Test-Signature"));
         assertThat(services.delivered(m)).isEmpty();
+    }
+
+    @Test
+    void gtubeIsTaggedForTheSpamLoverAndQuarantinedAndDiscardedForTheOthers() throws Exception {
+        String m = marker();
+        String gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
+        assertThat(send(List.of("bob@example.net", "lover@example.net"), m, "note.txt", "text\n")
+                        .startsWith("250"))
+                .isTrue();
+        // (the attachment is harmless; GTUBE goes in the body below)
+        String g = marker();
+        try (ScriptedClient c = new ScriptedClient(services.smtpPort)) {
+            String reply = c.sendMail(
+                    "EHLO",
+                    "alice@example.org",
+                    List.of("bob@example.net", "lover@example.net"),
+                    "From: <alice@example.org>\r\nTo: <bob@example.net>\r\nDate: Wed, 2 Dec 2026 00:00:00 +0000\r\n"
+                            + "Subject: e2e " + g + "\r\nMessage-ID: <" + g + "@client.test>\r\n\r\n" + gtube + "\r\n");
+            c.command("QUIT");
+            assertThat(reply).startsWith("250");
+        }
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered(g).size() == 1);
+        String got = services.delivered(g).get(0);
+        assertThat(got)
+                .contains("Delivered-To: lover@example.net")
+                .contains("X-Spam-Flag: YES")
+                .containsPattern("X-Spam-Score: [0-9]{3,}")
+                .contains("X-Spam-Level: " + "*".repeat(64))
+                .containsPattern("X-Spam-Status: Yes, score=[0-9.]+ tagged_above=-999 required=6\\.31\\s+tests=\\[")
+                .contains("GTUBE")
+                .contains("Subject: ***SPAM*** e2e " + g);
+        String lines = logLines(g);
+        assertThat(lines)
+                .containsPattern(
+                        "Passed SPAM \\{DiscardedInbound,RelayedTaggedInbound,Quarantined\\}, .* -> <lover@example.net>")
+                .containsPattern(
+                        "Blocked SPAM \\{DiscardedInbound,RelayedTaggedInbound,Quarantined\\}, .* -> <bob@example.net>")
+                .containsPattern("Hits: [0-9]{3,}")
+                .containsPattern("quarantine: spam-[A-Za-z0-9_+-]{12}\\.gz");
+        String name = lines.replaceAll("(?s).*quarantine: (spam-[A-Za-z0-9_+-]{12}\\.gz).*", "$1");
+        try (java.io.InputStream in =
+                new java.util.zip.GZIPInputStream(Files.newInputStream(quarantine.resolve(name)))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1))
+                    .contains("X-Envelope-To-Blocked: <bob@example.net>")
+                    .contains(gtube);
+        }
     }
 }

@@ -1,0 +1,207 @@
+package org.amavisd.daemon;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.amavisd.core.ccat.ContentCategory;
+import org.amavisd.core.mail.MessageContext;
+import org.amavisd.core.mail.Recipient;
+import org.amavisd.core.pipeline.MessageProcessor;
+import org.amavisd.core.smtp.SmtpReply;
+import org.amavisd.policy.bank.PolicyBank;
+import org.amavisd.policy.bank.PolicyBanks;
+import org.amavisd.policy.conf.PerlValue;
+import org.amavisd.policy.lookup.LookupChain;
+import org.amavisd.policy.lookup.LookupKey;
+import org.amavisd.policy.lookup.Maps;
+import org.amavisd.scanners.spam.SpamCheck;
+import org.amavisd.scanners.spam.SpamRequest;
+import org.amavisd.scanners.spam.SpamScanException;
+import org.amavisd.scanners.spam.SpamScanner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spam checks, as amavisd-new makes them: the sender is looked up in each recipient's white- and
+ * blacklists (@whitelist_sender_maps, @blacklist_sender_maps) and soft lists
+ * (@score_sender_maps); unless every recipient bypasses spam checks or lists the sender, the
+ * message goes to each @spam_scanners entry (spamd, rspamd) and the scores are added. Each
+ * recipient's spam level (the score plus its soft-list points) is then held against its own levels:
+ * at or above @spam_tag_level_maps CC_CLEAN,1 (spam headers), @spam_tag2_level_maps CC_SPAMMY,
+ * @spam_tag3_level_maps CC_SPAMMY,1, @spam_kill_level_maps CC_SPAM. A blacklisted sender is spam
+ * for that recipient, a whitelisted one never is.
+ *
+ * <p>A scanner that fails is logged and the message goes on without its score, as in
+ * amavisd-new; with {@code $spam_scanners_failure_is_fatal} (ours) it is tempfailed instead.
+ */
+final class SpamChecks implements MessageProcessor {
+    private static final Logger log = LoggerFactory.getLogger(SpamChecks.class);
+
+    private final PolicyBanks banks;
+    private final List<SpamScanner> scanners;
+    private final MessageProcessor next;
+
+    SpamChecks(PolicyBanks banks, List<SpamScanner> scanners, MessageProcessor next) {
+        this.banks = banks;
+        this.scanners = List.copyOf(scanners);
+        this.next = next;
+    }
+
+    /** One recipient's view of the spam check. */
+    record RecipientSpam(
+            Double level, // null when no scanner gave a score
+            List<String> tests,
+            Double tagLevel,
+            Double tag2Level,
+            Double killLevel,
+            boolean whitelisted,
+            boolean blacklisted,
+            boolean bypassed) {
+        boolean tag() {
+            return !bypassed
+                    && (blacklisted
+                            || tagLevel == null
+                            || (level != null && level + (whitelisted ? -10 : 0) >= tagLevel));
+        }
+
+        boolean tag2() {
+            return !bypassed
+                    && !whitelisted
+                    && (blacklisted || (tag2Level != null && level != null && level >= tag2Level));
+        }
+    }
+
+    /** What the spam check gave, per recipient, for the header edits, the log and the quarantine. */
+    record SpamFindings(Map<Recipient, RecipientSpam> byRecipient, String scanner) {
+        Optional<RecipientSpam> of(Recipient r) {
+            return Optional.ofNullable(byRecipient.get(r));
+        }
+    }
+
+    @Override
+    public void process(MessageContext msg) throws Exception {
+        if (!scanners.isEmpty() && !check(msg)) return;
+        next.process(msg);
+    }
+
+    /** False when the message was tempfailed. */
+    private boolean check(MessageContext msg) throws Exception {
+        PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
+        LookupKey senderKey = PolicyBanks.key(bank, msg.sender().address());
+        Map<Recipient, double[]> boost = new LinkedHashMap<>();
+        Map<Recipient, boolean[]> wb = new LinkedHashMap<>();
+        boolean scanNeeded = false;
+        for (Recipient r : msg.recipients()) {
+            if (r.isDone()) continue;
+            LookupKey key = PolicyBanks.key(bank, r.address().address());
+            boolean bypassed = banks.chain(bank, "bypass_spam_checks_maps").isTrue(key);
+            boolean black = banks.chain(bank, "blacklist_sender_maps").isTrue(senderKey);
+            boolean white = banks.chain(bank, "whitelist_sender_maps").isTrue(senderKey);
+            wb.put(r, new boolean[] {bypassed, white, black});
+            boost.put(r, new double[] {softListPoints(bank, key, senderKey)});
+            if (!bypassed && !white && !black) scanNeeded = true;
+        }
+        if (wb.isEmpty()) return true;
+        Double score = null;
+        List<String> tests = new ArrayList<>();
+        String scannerName = null;
+        if (scanNeeded) {
+            long t0 = System.nanoTime();
+            SpamRequest request = SpamRequest.from(msg);
+            for (SpamScanner s : scanners) {
+                try {
+                    SpamCheck c = s.check(request);
+                    score = (score == null ? 0 : score) + c.score();
+                    if (!c.testsString().isEmpty()) tests.add(c.testsString());
+                    if (scannerName == null) scannerName = s.name();
+                    log.debug("spam scanner {}: score {}, tests [{}]", s.name(), c.score(), c.testsString());
+                } catch (SpamScanException e) {
+                    log.warn("spam_scan FAILED: {}: {}", s.name(), e.getMessage());
+                    if (bank.isTrue("spam_scanners_failure_is_fatal")) {
+                        SmtpReply tf = SmtpReply.of(
+                                451,
+                                "4.5.0",
+                                "Error in processing, id=" + msg.logId() + ", spam_scan FAILED: " + s.name() + ": "
+                                        + String.valueOf(e.getMessage()).replaceAll("[\\r\\n]+", " "));
+                        for (Recipient r : msg.recipients()) if (!r.isDone()) r.doneByFilter(tf);
+                        return false;
+                    }
+                }
+            }
+            Timing.of(msg).since("spam", t0);
+        }
+        Map<Recipient, RecipientSpam> out = new LinkedHashMap<>();
+        for (Map.Entry<Recipient, boolean[]> e : wb.entrySet()) {
+            Recipient r = e.getKey();
+            boolean bypassed = e.getValue()[0], white = e.getValue()[1], black = e.getValue()[2];
+            LookupKey key = PolicyBanks.key(bank, r.address().address());
+            double points = boost.get(r)[0];
+            Double level = score == null && points == 0 ? null : (score == null ? 0 : score) + points;
+            List<String> t = new ArrayList<>();
+            if (points != 0) t.add("AM.WBL=" + SpamFormat.number(points));
+            t.addAll(tests);
+            RecipientSpam rs = new RecipientSpam(
+                    level,
+                    t,
+                    bypassed ? null : level(bank, "spam_tag_level_maps", key),
+                    bypassed ? null : level(bank, "spam_tag2_level_maps", key),
+                    bypassed ? null : level(bank, "spam_kill_level_maps", key),
+                    white,
+                    black,
+                    bypassed);
+            out.put(r, rs);
+            if (bypassed) continue;
+            Double tag3 = level(bank, "spam_tag3_level_maps", key);
+            boolean tag3Hit = !white && (black || (tag3 != null && level != null && level >= tag3));
+            boolean kill = !white && (black || (rs.killLevel() != null && level != null && level >= rs.killLevel()));
+            if (rs.tag()) r.contents().add(ContentCategory.CLEAN, ContentCategory.CLEAN_TAGGED);
+            if (rs.tag2() || tag3Hit) r.contents().add(ContentCategory.SPAMMY);
+            if (tag3Hit) r.contents().add(ContentCategory.SPAMMY, ContentCategory.SPAMMY_TAG3);
+            if (kill) r.contents().add(ContentCategory.SPAM);
+        }
+        msg.attach(SpamFindings.class, new SpamFindings(out, scannerName));
+        return true;
+    }
+
+    /** A level from a per-recipient @spam_*_level_maps; null when none is set. */
+    private Double level(PolicyBank bank, String maps, LookupKey key) {
+        return banks.chain(bank, maps)
+                .lookup(key)
+                .filter(PerlValue::isDefined)
+                .flatMap(v -> {
+                    try {
+                        return Optional.of(Double.parseDouble(v.asString().trim()));
+                    } catch (NumberFormatException ex) {
+                        return Optional.empty();
+                    }
+                })
+                .orElse(null);
+    }
+
+    /**
+     * @score_sender_maps: asked with the recipient, it gives tables (by-sender hashes, regexp
+     * tables) which are then asked with the sender; every non-zero answer is added.
+     */
+    private double softListPoints(PolicyBank bank, LookupKey recipient, LookupKey sender) {
+        PerlValue maps = bank.get("score_sender_maps").orElse(PerlValue.UNDEF);
+        if (!(maps instanceof PerlValue.ArrayRef list)) return 0;
+        double sum = 0;
+        for (PerlValue first : list.elements()) {
+            PerlValue tables =
+                    Maps.chain("@score_sender_maps", first).lookup(recipient).orElse(PerlValue.UNDEF);
+            if (!tables.isDefined()) continue;
+            LookupChain second = Maps.chain("@score_sender_maps", tables);
+            Optional<PerlValue> v = second.lookup(sender);
+            if (v.isPresent() && v.get().isDefined()) {
+                try {
+                    sum += Double.parseDouble(v.get().asString().trim());
+                } catch (NumberFormatException e) {
+                    log.warn("@score_sender_maps: '{}' is not a number", v.get().asString());
+                }
+            }
+        }
+        return sum;
+    }
+}
