@@ -124,6 +124,12 @@ final class ContentChecks implements MessageProcessor {
                     .lookup(key)
                     .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : Optional.empty())
                     .orElse(0L);
+            // RFC 5321 wants at least 64 KiB: amavisd-new raises smaller limits unless told not to
+            if (limit > 0
+                    && limit < 65536
+                    && bank.get("enforce_smtpd_message_size_limit_64kb_min")
+                            .map(PerlValue::isTrue)
+                            .orElse(true)) limit = 65536;
             if (limit > 0 && msg.size() > limit) r.contents().add(ContentCategory.OVERSIZED);
             if (!badHeaders.isEmpty()
                     && !banks.chain(bank, "bypass_header_checks_maps").isTrue(key)) {

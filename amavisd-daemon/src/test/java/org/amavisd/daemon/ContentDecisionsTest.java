@@ -324,7 +324,11 @@ class ContentDecisionsTest {
     @Test
     void overTheRecipientsSizeLimitIsBouncedWith552InTheReport() throws Exception {
         try (RecordingMta mta = RecordingMta.smtp()) {
-            int port = start(mta.port(), "@message_size_limit_maps = ( { 'small@example.com' => 300 } );\n");
+            // a limit under 64 KiB is raised to 64 KiB unless $enforce_smtpd_message_size_limit_64kb_min is off
+            int port = start(
+                    mta.port(),
+                    "@message_size_limit_maps = ( { 'small@example.com' => 300 } );\n"
+                            + "$enforce_smtpd_message_size_limit_64kb_min = 0;\n");
             assertThat(send(
                             port,
                             "s@remote.test",
@@ -340,6 +344,13 @@ class ContentDecisionsTest {
             assertThat(log())
                     .contains(
                             "Blocked OVERSIZED {BouncedInbound,RelayedInbound}, [127.0.0.1] <s@remote.test> -> <small@example.com>");
+        }
+        daemon.stop();
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "@message_size_limit_maps = ( { 'small@example.com' => 300 } );\n");
+            assertThat(send(port, "s@remote.test", List.of("small@example.com"), message("o2", "a.txt")))
+                    .as("300 bytes is raised to 64 KiB by default")
+                    .matches("250 2\\.0\\.0 from MTA.*");
         }
     }
 

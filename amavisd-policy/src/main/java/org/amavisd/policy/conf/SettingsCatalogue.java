@@ -585,6 +585,11 @@ public final class SettingsCatalogue {
         after("%banned_rules", "('DEFAULT' => $banned_filename_re)", Shape.ANY, "banned-contents tables by name");
         def("$first_infected_stops_scan", null, Shape.NUMBER, "stop at the first scanner that finds a virus");
         def("$virus_scanners_failure_is_fatal", null, Shape.NUMBER, "fail (tempfail) when all scanners fail");
+        def(
+                "$spam_scanners_failure_is_fatal",
+                null,
+                Shape.NUMBER,
+                "(amavisd Java only) tempfail when a spam scanner fails, instead of passing without its score");
     }
 
     private void headers() {
