@@ -26,6 +26,9 @@
 #   $banned_filename_re, banned mail discarded; ours reads bench/amavisd-bench-checks.conf)
 #   CLAMD=0 (1: a real clamd is started on CLAMD_PORT=20310 with testenv/start-services.sh and
 #   both filters scan every message with it, amavisd-new's stock CONTSCAN entry; implies CHECKS=1)
+#   SPAMD=0 (1: a real spamd is started on SPAMD_PORT=20783 and both filters ask it about every
+#   message through SpamdClient; implies CHECKS=1. amavisd-new's SpamdClient only speaks to port
+#   783, so with SPAMD=1 the bench uses 783 when amavisd-new is among the targets)
 # Only 127.0.0.1 is ever used; everything started is stopped on exit.
 set -euo pipefail
 
@@ -51,6 +54,10 @@ CHECKS="${CHECKS:-0}"
 CLAMD="${CLAMD:-0}"
 CLAMD_PORT="${CLAMD_PORT:-20310}"
 [[ $CLAMD == 1 ]] && CHECKS=1
+SPAMD="${SPAMD:-0}"
+SPAMD_PORT="${SPAMD_PORT:-20783}"
+[[ $SPAMD == 1 ]] && CHECKS=1
+[[ $SPAMD == 1 && " $TARGETS " == *" amavisd-new "* ]] && SPAMD_PORT=783
 MSGFILE="${MSGFILE:-}"
 if [[ $CHECKS == 1 ]]; then FILTER_CONF="${FILTER_CONF:-$HERE/amavisd-bench-checks.conf}"; fi
 FILTER_CONF="${FILTER_CONF:-$HERE/amavisd-bench.conf}"
@@ -134,7 +141,7 @@ STARTED=()
 cleanup() {
     local p
     for p in "${STARTED[@]}"; do stop_tree "$p"; done
-    [[ $CLAMD == 1 ]] && bash "$ROOT/testenv/stop-services.sh" "$BENCH_STATE/svc" >/dev/null 2>&1
+    [[ $CLAMD == 1 || $SPAMD == 1 ]] && bash "$ROOT/testenv/stop-services.sh" "$BENCH_STATE/svc" >/dev/null 2>&1
     return 0
 }
 trap cleanup EXIT
@@ -233,6 +240,7 @@ use strict;
 @bypass_virus_checks_maps = (1); @bypass_spam_checks_maps = (1);
 EOF
     [[ $CLAMD == 1 ]] && av_scanners_conf >>"$d/etc/amavisd.conf"
+    [[ $SPAMD == 1 ]] && spam_scanners_conf amavisd-new >>"$d/etc/amavisd.conf"
     if [[ $CHECKS == 1 ]]; then
         cat "$ROOT/bench/banned-rules.conf" >>"$d/etc/amavisd.conf"
     else
@@ -250,14 +258,31 @@ av_scanners_conf() { # the stock ClamAV-clamd entry, on the bench's clamd over T
 @bypass_virus_checks_maps = (0);
 EOF
 }
-if [[ $CLAMD == 1 ]]; then
+spam_scanners_conf() { # SpamdClient: amavisd-new's has no port option (783 only); ours takes one
+    if [[ ${1:-} == amavisd-new ]]; then
+        echo "@spam_scanners = (['SpamdClient', 'Amavis::SpamControl::SpamdClient']);"
+        echo '@bypass_spam_checks_maps = (0); $sa_tag_level_deflt = -999;'
+    else
+        echo "@spam_scanners = (['SpamdClient', 'Amavis::SpamControl::SpamdClient', port => $SPAMD_PORT]);"
+        echo '@bypass_spam_checks_maps = (0); $sa_tag_level_deflt = -999;'
+    fi
+}
+if [[ $CLAMD == 1 || $SPAMD == 1 ]]; then
     mkdir -p "$BENCH_STATE/svc"
     chmod 755 "$BENCH_STATE" "$BENCH_STATE/svc"
-    SERVICES=clamd CLAMD_PORT=$CLAMD_PORT bash "$ROOT/testenv/start-services.sh" "$BENCH_STATE/svc" >"$BENCH_STATE/svc.log" 2>&1 ||
-        die "could not start clamd (see $BENCH_STATE/svc.log)"
-    # our filter reads its scanner entry from this file (bench/amavisd-bench-checks.conf includes it)
-    av_scanners_conf >"$BENCH_STATE/av-scanners.conf"
-    export BENCH_AV_CONF="$BENCH_STATE/av-scanners.conf"
+    svcs=()
+    [[ $CLAMD == 1 ]] && svcs+=(clamd)
+    [[ $SPAMD == 1 ]] && svcs+=(spamd)
+    SERVICES="${svcs[*]}" CLAMD_PORT=$CLAMD_PORT SPAMD_PORT=$SPAMD_PORT \
+        bash "$ROOT/testenv/start-services.sh" "$BENCH_STATE/svc" >"$BENCH_STATE/svc.log" 2>&1 ||
+        die "could not start ${svcs[*]} (see $BENCH_STATE/svc.log)"
+    # our filter reads its scanner entries from this file (bench/amavisd-bench-checks.conf includes it)
+    {
+        [[ $CLAMD == 1 ]] && av_scanners_conf
+        [[ $SPAMD == 1 ]] && spam_scanners_conf
+        echo '1;'
+    } >"$BENCH_STATE/scanners.conf"
+    export BENCH_AV_CONF="$BENCH_STATE/scanners.conf"
 fi
 
 # ------------------------------------------------------------ one run
