@@ -82,7 +82,9 @@ final class SpamChecks implements MessageProcessor {
 
     @Override
     public void process(MessageContext msg) throws Exception {
-        if (!scanners.isEmpty() && !check(msg)) return;
+        boolean fromVirusNames =
+                msg.attachment(VirusChecks.SpamFromVirusNames.class).isPresent();
+        if ((!scanners.isEmpty() || fromVirusNames) && !check(msg)) return;
         next.process(msg);
     }
 
@@ -107,7 +109,7 @@ final class SpamChecks implements MessageProcessor {
         Double score = null;
         List<String> tests = new ArrayList<>();
         String scannerName = null;
-        if (scanNeeded) {
+        if (scanNeeded && !scanners.isEmpty()) {
             long t0 = System.nanoTime();
             SpamRequest request = SpamRequest.from(msg);
             for (SpamScanner s : scanners) {
@@ -131,6 +133,12 @@ final class SpamChecks implements MessageProcessor {
                 }
             }
             Timing.of(msg).since("spam", t0);
+        }
+        // spam points of virus names (@virus_name_to_spam_score_maps) count as a scanner's would
+        var av = msg.attachment(VirusChecks.SpamFromVirusNames.class);
+        if (av.isPresent()) {
+            score = (score == null ? 0 : score) + av.get().score();
+            tests.add(av.get().tests());
         }
         Map<Recipient, RecipientSpam> out = new LinkedHashMap<>();
         for (Map.Entry<Recipient, boolean[]> e : wb.entrySet()) {

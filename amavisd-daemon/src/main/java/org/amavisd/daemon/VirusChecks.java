@@ -86,11 +86,46 @@ final class VirusChecks implements MessageProcessor {
                         .findFirst()
                         .orElse("")
                 : result.detectingScanners().get(0);
-        msg.attach(VirusFindings.class, new VirusFindings(result.virusNames(), scanner));
-        if (result.infected()) {
+        List<String> names = result.virusNames();
+        if (result.infected() && isOnlySpam(bank, msg, names)) names = List.of();
+        msg.attach(VirusFindings.class, new VirusFindings(names, scanner));
+        if (!names.isEmpty()) {
             log.info("INFECTED ({}), found by {}", String.join(", ", result.virusNames()), scanner);
             for (Recipient r : checked) r.contents().add(ContentCategory.VIRUS);
         }
+        return true;
+    }
+
+    /** Spam points that virus names stand for (@virus_name_to_spam_score_maps), for the spam check. */
+    record SpamFromVirusNames(double score, String tests) {}
+
+    /**
+     * As amavisd-new: when every name a scanner reported maps to a spam score in
+     * @virus_name_to_spam_score_maps (phishing and junk signatures), it is no infection but spam
+     * points: the highest score, with the tests "AV:name=score".
+     */
+    private boolean isOnlySpam(PolicyBank bank, MessageContext msg, List<String> names) {
+        var maps = banks.chain(bank, "virus_name_to_spam_score_maps");
+        List<Double> hits = new ArrayList<>();
+        for (String n : names) {
+            var v = maps.lookup(new org.amavisd.policy.lookup.LookupKey(n, "", true))
+                    .filter(PerlValue::isDefined);
+            if (v.isEmpty()) return false;
+            try {
+                hits.add(Double.parseDouble(v.get().asString().trim()));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        if (hits.isEmpty()) return false;
+        StringBuilder tests = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            if (i > 0) tests.append(',');
+            tests.append("AV:").append(names.get(i)).append('=').append(SpamFormat.number(hits.get(i)));
+        }
+        double max = hits.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        log.info("virus names are spam, not an infection: {}", tests);
+        msg.attach(SpamFromVirusNames.class, new SpamFromVirusNames(max, tests.toString()));
         return true;
     }
 

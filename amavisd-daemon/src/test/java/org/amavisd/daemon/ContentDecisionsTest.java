@@ -412,4 +412,31 @@ class ContentDecisionsTest {
             assertThat(mta.messages()).isEmpty();
         }
     }
+
+    /** A spamd that cannot work: nothing listens on port 1. */
+    private static final String DEAD_SPAMD =
+            "@spam_scanners = (['SpamdClient', 'Amavis::SpamControl::SpamdClient', port => 1]);\n"
+                    + "$sa_tag_level_deflt = -999;\n";
+
+    @Test
+    void aFailedSpamScannerPassesTheMailWithoutScoreOrWithFailureIsFatalTempfails() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), DEAD_SPAMD);
+            assertThat(send(port, "s@remote.test", List.of("user@example.com"), message("s1", "a.txt")))
+                    .matches("250 2\\.0\\.0 from MTA.*");
+            // no score: the copy gets no "not spam" verdict it did not earn
+            assertThat(mta.messages().get(0).data())
+                    .doesNotContain("X-Spam-Flag")
+                    .doesNotContain("X-Spam-Status");
+            assertThat(log()).contains("spam_scan FAILED: SpamdClient").contains("Hits: -");
+        }
+        daemon.stop();
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), DEAD_SPAMD + "$spam_scanners_failure_is_fatal = 1;\n");
+            assertThat(send(port, "s@remote.test", List.of("user@example.com"), message("s2", "a.txt")))
+                    .startsWith("451 4.5.0 Error in processing, id=")
+                    .contains("spam_scan FAILED: SpamdClient");
+            assertThat(mta.messages()).isEmpty();
+        }
+    }
 }

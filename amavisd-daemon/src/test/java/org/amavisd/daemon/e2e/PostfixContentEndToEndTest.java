@@ -48,6 +48,7 @@ class PostfixContentEndToEndTest {
                 $sa_tag_level_deflt = -999; $sa_tag2_level_deflt = 6.31; $sa_kill_level_deflt = 6.31;
                 $sa_spam_subject_tag = '***SPAM*** ';
                 $final_spam_destiny = D_DISCARD;
+                @virus_name_to_spam_score_maps = ( new_RE( [ qr'^Amavis\\.Test\\.Marker' => 7.5 ] ) );
                 @av_scanners = (
                   ['ClamAV-clamd', \\&ask_daemon, ["CONTSCAN {}\\n", "127.0.0.1:24310"],
                     qr/\\bOK$/m, qr/\\bFOUND$/m, qr/^.*?: (?!Infected Archive)(.*) FOUND$/m ],
@@ -233,5 +234,18 @@ class PostfixContentEndToEndTest {
                     .contains("X-Envelope-To-Blocked: <bob@example.net>")
                     .contains(gtube);
         }
+    }
+
+    @Test
+    void aVirusNameThatMeansSpamGivesSpamPointsNotAnInfection() throws Exception {
+        String m = marker();
+        // the test signature database names this marker Amavis.Test.Marker-1
+        assertThat(send(List.of("bob@example.net"), m, "marker.txt", "AMAVIS-TEST-VIRUS-MARKER\n"))
+                .startsWith("250");
+        String lines = logLines(m);
+        assertThat(lines)
+                .containsPattern("Blocked SPAM \\{DiscardedInbound,Quarantined\\}, .* -> <bob@example.net>")
+                .doesNotContain("INFECTED");
+        assertThat(services.delivered(m)).isEmpty();
     }
 }

@@ -504,6 +504,46 @@ public final class SettingsCatalogue {
                 "(\\$viruses_that_fake_sender_re, 1)",
                 Shape.ANY,
                 "no DSN for these virus names");
+        // amavisd-new's default: names that ClamAV's third-party signatures give to spam and phishing
+        def(
+                "@virus_name_to_spam_score_maps",
+                "(new_RE("
+                        + "[ qr'^Structured\\.(SSN|CreditCardNumber)\\b' => 0.1 ], "
+                        + "[ qr'^(Heuristics\\.)?Phishing\\.' => 0.1 ], "
+                        + "[ qr'^(Email|HTML)\\.Phishing\\.(?!.*Sanesecurity)' => 0.1 ], "
+                        + "[ qr'^Sanesecurity\\.(Malware|Rogue|Trojan)\\.' => undef ], "
+                        + "[ qr'^Sanesecurity\\.Foxhole\\.Zip_exe' => 0.1 ], "
+                        + "[ qr'^Sanesecurity\\.Foxhole\\.Zip_bat' => 0.1 ], "
+                        + "[ qr'^Sanesecurity\\.Foxhole\\.Mail_gz' => 0.1 ], "
+                        + "[ qr'^Sanesecurity\\.Foxhole\\.Mail_ace' => 0.1 ], "
+                        + "[ qr'^Sanesecurity\\.Foxhole\\.Mail_tar' => 0 ], "
+                        + "[ qr'^Sanesecurity\\.Foxhole\\.' => undef ], "
+                        + "[ qr'^Sanesecurity\\.' => 0.1 ], "
+                        + "[ qr'^Sanesecurity_PhishBar_' => 0 ], "
+                        + "[ qr'^Sanesecurity.TestSig_' => 0 ], "
+                        + "[ qr'^Email\\.Spam\\.Bounce(\\.[^., ]*)*\\.Sanesecurity\\.' => 0 ], "
+                        + "[ qr'^Email\\.Spammail\\b' => 0.1 ], "
+                        + "[ qr'^MSRBL-(Images|SPAM)\\b' => 0.1 ], "
+                        + "[ qr'^VX\\.Honeypot-SecuriteInfo\\.com\\.Joke' => 0.1 ], "
+                        + "[ qr'^VX\\.not-virus_(Hoax|Joke)\\..*-SecuriteInfo\\.com(\\.|\\z)' => 0.1 ], "
+                        + "[ qr'^Email\\.Spam.*-SecuriteInfo\\.com(\\.|\\z)' => 0.1 ], "
+                        + "[ qr'^Safebrowsing\\.' => 0.1 ], "
+                        + "[ qr'^winnow\\.(phish|spam)\\.' => 0.1 ], "
+                        + "[ qr'^INetMsg\\.SpamDomain' => 0.1 ], "
+                        + "[ qr'^Doppelstern\\.(Spam|Scam|Phishing|Junk|Lott|Loan)' => 0.1 ], "
+                        + "[ qr'^Bofhland\\.Phishing' => 0.1 ], "
+                        + "[ qr'^ScamNailer\\.' => 0.1 ], "
+                        + "[ qr'^HTML/Bankish' => 0.1 ], "
+                        + "[ qr'^PORCUPINE_JUNK' => 0.1 ], "
+                        + "[ qr'^PORCUPINE_PHISHING' => 0.1 ], "
+                        + "[ qr'^Porcupine\\.Junk' => 0.1 ], "
+                        + "[ qr'^PhishTank\\.Phishing\\.' => 0.1 ], "
+                        + "[ qr'-SecuriteInfo\\.com(\\.|\\z)' => undef ], "
+                        + "[ qr'^MBL_NA\\.UNOFFICIAL' => 0.1 ], "
+                        + "[ qr'^MBL_' => undef ]"
+                        + "))",
+                Shape.ANY,
+                "virus names that are spam: their score, instead of an infection");
     }
 
     private void decoding() {
