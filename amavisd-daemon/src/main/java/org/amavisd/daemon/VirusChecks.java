@@ -53,7 +53,16 @@ final class VirusChecks implements MessageProcessor {
                 if (!banks.chain(bank, "bypass_virus_checks_maps")
                         .isTrue(PolicyBanks.key(bank, r.address().address()))) checked.add(r);
             }
-            if (!checked.isEmpty() && !scanAndFile(msg, bank, checked)) return;
+            String hold = msg.attachment(ContentChecks.Findings.class)
+                    .map(ContentChecks.Findings::hold)
+                    .orElse(null);
+            if (hold != null && !checked.isEmpty()) {
+                // as amavisd-new: a message whose decoding stopped at a limit (a bomb, perhaps) is
+                // not given to the scanners; it is CC_UNCHECKED already
+                log.info("NOTICE: Virus scanning skipped: {}", hold);
+            } else if (!checked.isEmpty() && !scanAndFile(msg, bank, checked)) {
+                return;
+            }
         }
         next.process(msg);
     }

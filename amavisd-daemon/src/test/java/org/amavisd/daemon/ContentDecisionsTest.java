@@ -439,4 +439,21 @@ class ContentDecisionsTest {
             assertThat(mta.messages()).isEmpty();
         }
     }
+
+    @Test
+    void mailWhoseDecodingStoppedAtALimitIsNotGivenToTheVirusScanners() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            // the scanner would fail and failure is fatal: a scan attempt would tempfail the message
+            int port = start(mta.port(), DEAD_SCANNER + "$virus_scanners_failure_is_fatal = 1;\n$MAXFILES = 6;\n");
+            String b = "=-=z=-=";
+            String msg = "From: s@remote.test\r\nDate: Wed, 2 Dec 2026 00:00:00 +0000\r\nSubject: bomb\r\n"
+                    + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"" + b + "\"\r\n\r\n--" + b
+                    + "\r\nContent-Type: application/zip\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                    + Base64.getMimeEncoder().encodeToString(zipOfTen()) + "\r\n--" + b + "--\r\n";
+            assertThat(send(port, "s@remote.test", List.of("user@example.com"), msg))
+                    .matches("250 2\\.0\\.0 from MTA.*");
+            assertThat(log()).contains("NOTICE: Virus scanning skipped: Maximum number of files (6) exceeded");
+            assertThat(mta.messages().get(0).data()).doesNotContain("X-Virus-Scanned");
+        }
+    }
 }
