@@ -46,6 +46,7 @@ public final class Decoder {
         Budget budget = new Budget(limits, partsDir, Files.size(messageFile));
         ArchiveExpander expander = new ArchiveExpander(budget, programs);
         String reason = null;
+        String failure = null;
         MimeWalker walker = new MimeWalker(budget, true);
         try {
             try {
@@ -76,6 +77,13 @@ public final class Decoder {
         } catch (OverLimitException e) {
             reason = e.getMessage();
             log.info("decoding stopped: {}", reason);
+        } catch (RuntimeException e) {
+            // a parser that breaks on hostile input must not tempfail the message for ever: what was
+            // decoded so far is checked, the failure counts as a MIME error and the rest as
+            // undecipherable (amavisd-new goes on the same way when its MIME parser dies)
+            log.warn("decoding failed: {}", e.toString());
+            failure = "decoding failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
         List<Part> parts = new ArrayList<>(budget.nodes.size());
         boolean undecipherable = false;
@@ -84,7 +92,12 @@ public final class Decoder {
             undecipherable |= n.attributes.indexOf('U') >= 0;
             parts.add(n.freeze());
         }
-        return new DecodeResult(new PartTree(parts), reason != null, reason, undecipherable, walker.problems());
+        List<String> problems = new ArrayList<>(walker.problems());
+        if (failure != null) {
+            problems.add(failure);
+            undecipherable = true;
+        }
+        return new DecodeResult(new PartTree(parts), reason != null, reason, undecipherable, problems);
     }
 
     private static void typeOf(Node n) throws IOException {
