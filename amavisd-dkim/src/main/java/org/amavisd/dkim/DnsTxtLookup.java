@@ -60,6 +60,31 @@ public final class DnsTxtLookup {
         this.resolver = r;
     }
 
+    /**
+     * From the settings {@code $dkim_dns_resolver} ("", "host", "host:port", "[v6addr]:port"; port 53 by
+     * default) and {@code $dkim_dns_timeout} (seconds; 10 when not positive).
+     */
+    public static DnsTxtLookup fromSettings(String resolver, double timeoutSeconds) {
+        Duration timeout = timeoutSeconds > 0 ? Duration.ofMillis(Math.round(timeoutSeconds * 1000)) : DEFAULT_TIMEOUT;
+        if (resolver == null || resolver.isBlank()) {
+            return new DnsTxtLookup(null, timeout);
+        }
+        String r = resolver.trim();
+        String host = r;
+        int port = 53;
+        if (r.startsWith("[")) {
+            int close = r.indexOf(']');
+            host = r.substring(1, close);
+            if (r.length() > close + 2 && r.charAt(close + 1) == ':') {
+                port = Integer.parseInt(r.substring(close + 2));
+            }
+        } else if (r.indexOf(':') > 0 && r.indexOf(':') == r.lastIndexOf(':')) {
+            host = r.substring(0, r.indexOf(':'));
+            port = Integer.parseInt(r.substring(r.indexOf(':') + 1));
+        }
+        return new DnsTxtLookup(new InetSocketAddress(host, port), timeout);
+    }
+
     /** Looks up the TXT records of {@code name} (a fully qualified name, with or without the final dot). */
     public Answer lookup(String name) {
         Name qname;

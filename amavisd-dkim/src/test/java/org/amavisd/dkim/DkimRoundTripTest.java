@@ -242,4 +242,14 @@ class DkimRoundTripTest {
             assertThat(line.length()).isLessThanOrEqualTo(78);
         }
     }
+
+    @Test
+    void theResolverSettingReachesTheLoopbackServer() throws IOException {
+        DnsTxtLookup lookup =
+                DnsTxtLookup.fromSettings("127.0.0.1:" + dns.address().getPort(), 5);
+        DnsTxtLookup.Answer a = lookup.lookup("sel1._domainkey.example.com");
+        assertThat(a.status()).isEqualTo(DnsTxtLookup.Status.FOUND);
+        assertThat(a.records()).containsExactly(TestKeys.txt(key));
+        assertThat(lookup.lookup("nothing.example.com").status()).isEqualTo(DnsTxtLookup.Status.NOT_FOUND);
+    }
 }
