@@ -158,7 +158,13 @@ public final class DkimVerifier {
             sig = new SignatureRecordImpl(value);
             sig.validate();
         } catch (RuntimeException e) {
-            return p.settle(DkimResult.NEUTRAL, "invalid (" + reason(e.getMessage()) + ")");
+            String why = reason(e.getMessage());
+            // Mail::DKIM's wording for the one case amavisd-new's logs and A-R show most
+            return p.settle(
+                    DkimResult.NEUTRAL,
+                    why.startsWith("Signature is expired")
+                            ? "invalid (signature is expired)"
+                            : "invalid (" + why + ")");
         }
         p.record = sig;
         String keyType = sig.getHashKeyType().toString().toLowerCase(Locale.ROOT);

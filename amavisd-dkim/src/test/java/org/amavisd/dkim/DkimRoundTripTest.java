@@ -252,4 +252,17 @@ class DkimRoundTripTest {
         assertThat(a.records()).containsExactly(TestKeys.txt(key));
         assertThat(lookup.lookup("nothing.example.com").status()).isEqualTo(DnsTxtLookup.Status.NOT_FOUND);
     }
+
+    @Test
+    void anExpiredSignatureIsNeutral() throws IOException {
+        String msg = signed(List.of(), Map.of("ttl", "1"), MESSAGE);
+        // x= is in the past once t= is moved back: the signature no longer verifies either way, but the
+        // expiry is what jDKIM reports first, as Mail::DKIM does
+        String x = Tags.parse(msg.substring(0, msg.indexOf("\r\nReceived:"))).get("x");
+        String expired = msg.replace("x=" + x + ";", "x=1000;").replace("t=" + NOW + ";", "t=900;");
+        SignatureResult s = verifier.verify(spool(expired)).signatures().get(0);
+        assertThat(s.result()).isEqualTo(DkimResult.NEUTRAL);
+        assertThat(s.detail()).isEqualTo("invalid (signature is expired)");
+        assertThat(s.expiration()).isEqualTo(1000L);
+    }
 }
