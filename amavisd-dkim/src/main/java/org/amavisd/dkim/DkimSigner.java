@@ -203,6 +203,23 @@ public final class DkimSigner {
         return Optional.of(new Plan(key, tags, chosen));
     }
 
+    /**
+     * amavisd-new does not sign again what already carries a valid signature by the same domain (and the
+     * same i=, when the plan sets one): mail that passes through twice keeps one signature.
+     */
+    public static boolean alreadySigned(Plan plan, VerificationResult verified) {
+        if (verified == null) {
+            return false;
+        }
+        String i = plan.tags().get("i");
+        for (SignatureResult s : verified.valid()) {
+            if (s.domain().equalsIgnoreCase(plan.domain()) && (i == null || i.equals(s.identity()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** amavisd-new's get_dkim_key: the first key for d (and s) whose k, s and h tags fit a= and i=. */
     private Optional<SigningKey> findKey(Map<String, String> opts) {
         String d = opts.get("d").toLowerCase(Locale.ROOT);

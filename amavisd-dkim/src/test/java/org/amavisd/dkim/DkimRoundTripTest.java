@@ -265,4 +265,17 @@ class DkimRoundTripTest {
         assertThat(s.detail()).isEqualTo("invalid (signature is expired)");
         assertThat(s.expiration()).isEqualTo(1000L);
     }
+
+    @Test
+    void mailAlreadySignedByTheDomainIsNotSignedAgain() throws IOException {
+        String msg = signed(List.of(), Map.of(), MESSAGE);
+        VerificationResult r = verifier.verify(spool(msg));
+        DkimSigner signer = new DkimSigner(List.of(key));
+        DkimSigner.Plan plan = signer.choose(
+                        DkimSigner.originators(List.of("From: alice@example.com"), null), a -> List.of(), NOW)
+                .orElseThrow();
+        assertThat(DkimSigner.alreadySigned(plan, r)).isTrue();
+        assertThat(DkimSigner.alreadySigned(plan, verifier.verify(spool(MESSAGE))))
+                .isFalse();
+    }
 }
