@@ -311,6 +311,12 @@ public final class SettingsCatalogue {
         def("$enable_dkim_verification", null, Shape.NUMBER, "verify DKIM signatures");
         def("$enable_dkim_signing", null, Shape.NUMBER, "sign outgoing mail with DKIM");
         def("$dkim_minimum_key_bits", "1024", Shape.NUMBER, "minimal acceptable DKIM key size");
+        def(
+                "$dkim_dns_resolver",
+                null,
+                Shape.PLAIN,
+                "DNS server for DKIM key lookups, host or host:port (not in amavisd-new; empty: resolv.conf)");
+        def("$dkim_dns_timeout", "10", Shape.NUMBER, "seconds one DKIM key lookup may take (not in amavisd-new)");
         def("$myauthservid", null, Shape.PLAIN, "authserv-id of Authentication-Results; empty means $myhostname");
         def("$dkim_signing_service", null, Shape.PLAIN, "external DKIM signing service");
         def("@dkim_signature_options_bysender_maps", null, Shape.ANY, "DKIM signature options by sender");
