@@ -39,7 +39,8 @@ public final class Amavisd {
             DaemonSettings settings,
             PolicyBanks banks,
             VirusScan virusScan,
-            java.util.List<org.amavisd.scanners.spam.SpamScanner> spamScanners) {}
+            java.util.List<org.amavisd.scanners.spam.SpamScanner> spamScanners,
+            org.amavisd.dkim.DkimSigner dkimSigner) {}
 
     private Loaded load() throws ConfigException {
         long t0 = System.nanoTime();
@@ -51,7 +52,7 @@ public final class Amavisd {
         var spam = org.amavisd.scanners.spam.SpamScanners.fromConfig(conf);
         spam.warnings().forEach(w -> log.warn("@spam_scanners: {}", w));
         if (spam.scanners().isEmpty()) log.info("no spam scanner configured (@spam_scanners): spam checks are skipped");
-        return new Loaded(conf, s, banks, VirusChecks.fromConf(conf), spam.scanners());
+        return new Loaded(conf, s, banks, VirusChecks.fromConf(conf), spam.scanners(), dkimSigner(conf));
     }
 
     private static void logWarnings(Loaded l) {
@@ -133,23 +134,45 @@ public final class Amavisd {
         }
     }
 
+    /**
+     * The dkim_key(...) keys, read at start. A key that cannot be read stops the start when
+     * signing is on (as amavisd-new refuses to start), and is only a warning when it is off.
+     */
+    private static org.amavisd.dkim.DkimSigner dkimSigner(AmavisConf conf) throws ConfigException {
+        if (conf.dkimKeys().isEmpty()) return null;
+        try {
+            return new org.amavisd.dkim.DkimSigner(org.amavisd.dkim.SigningKey.load(conf.dkimKeys()));
+        } catch (java.io.IOException | RuntimeException e) {
+            if (conf.get("$enable_dkim_signing")
+                    .map(org.amavisd.policy.conf.PerlValue::isTrue)
+                    .orElse(false)) {
+                throw new ConfigException(
+                        conf.dkimKeys().get(0).origin(), "dkim_key: cannot read a signing key: " + e.getMessage(), e);
+            }
+            log.warn("dkim_key: cannot read a signing key ({}); signing is off anyway", e.getMessage());
+            return null;
+        }
+    }
+
     static ServerConfig serverConfig(Loaded l) {
         DaemonSettings s = l.settings();
         SmtpRelayClient relay = new SmtpRelayClient(s.myhostname(), SmtpRelayClient.Timeouts.DEFAULT);
         DsnSender dsn = new DsnSender(s.myhostname(), s.notifyMethod(), relay);
         // the stages of one message, built from the last one back
         MessageProcessor relaying = new RelayingProcessor(
-                s.myhostname(),
-                s.forwardMethod(),
-                relay,
-                dsn,
-                new AdminNotifier(l.banks(), s.myhostname(), s.notifyMethod(), relay));
+                        s.myhostname(),
+                        s.forwardMethod(),
+                        relay,
+                        dsn,
+                        new AdminNotifier(l.banks(), s.myhostname(), s.notifyMethod(), relay))
+                .withSigning(l.dkimSigner() == null ? null : new DkimSigning(l.banks(), l.dkimSigner()));
         MessageProcessor decisions = new Decisions(l.banks(), s.myhostname(), relaying);
         MessageProcessor spam = new SpamChecks(l.banks(), l.spamScanners(), decisions);
         MessageProcessor virus = new VirusChecks(l.banks(), l.virusScan(), spam);
         MessageProcessor checks =
                 new ContentChecks(l.banks(), l.conf().get("%banned_rules").orElse(null), virus);
-        MessageProcessor pipeline = new PolicyStage(l.banks(), checks);
+        MessageProcessor dkim = new DkimChecks(l.banks(), DkimChecks.verifierFor(l.conf()), checks);
+        MessageProcessor pipeline = new PolicyStage(l.banks(), dkim);
         SessionSettings session = new SessionSettings(
                 s.myhostname(),
                 s.messageSizeLimit(),

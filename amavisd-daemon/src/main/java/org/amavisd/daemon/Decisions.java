@@ -173,6 +173,19 @@ final class Decisions implements MessageProcessor {
                     if (rs.get().tag2()) tagged = true;
                 }
             }
+            var dkim = msg.attachment(org.amavisd.dkim.VerificationResult.class);
+            if (dkim.isPresent() && r.isLocal()) {
+                String ar = org.amavisd.dkim.AuthenticationResults.field(
+                        org.amavisd.dkim.AuthenticationResults.authservId(
+                                bank.get("myauthservid")
+                                        .map(PerlValue::asString)
+                                        .orElse(null),
+                                myhostname),
+                        dkim.get().signatures(),
+                        true,
+                        false);
+                if (ar != null) e = e.withPrependedField(ar);
+            }
             if (r.isLocal()) {
                 String tag = subjectTag(subjectTags, r, settings, bank);
                 if (tag != null && !tag.isEmpty()) {

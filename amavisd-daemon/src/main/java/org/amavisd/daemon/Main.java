@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         version = "amavisd (Java) 0.1.0",
         description = "A mail content filter in the tradition of amavisd-new.%n"
-                + "COMMAND: foreground | debug | start | stop | reload | status | showconfig [BANK]",
+                + "COMMAND: foreground | debug | start | stop | reload | status | showconfig [BANK]%n"
+                + "         | genrsa FILE [BITS] | showkeys [DOMAIN...] | testkeys [DOMAIN...]",
         sortOptions = false)
 public final class Main implements Callable<Integer> {
     @Option(
@@ -51,11 +52,11 @@ public final class Main implements Callable<Integer> {
     String command;
 
     @Parameters(
-            index = "1",
-            arity = "0..1",
-            paramLabel = "BANK",
-            description = "with showconfig: a policy bank to load")
-    String argument;
+            index = "1..*",
+            arity = "0..*",
+            paramLabel = "ARG",
+            description = "showconfig: a policy bank to load; genrsa: FILE [BITS]; showkeys, testkeys: domains")
+    List<String> arguments = new ArrayList<>();
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -89,11 +90,17 @@ public final class Main implements Callable<Integer> {
                     long t0 = System.nanoTime();
                     AmavisConf conf = loadConfig();
                     System.out.printf("# configuration read in %.1f ms%n", (System.nanoTime() - t0) / 1e6);
-                    return ShowConfig.print(conf, argument, System.out);
+                    return ShowConfig.print(conf, arguments.isEmpty() ? null : arguments.get(0), System.out);
                 }
+                case "genrsa":
+                    return genrsa();
+                case "showkeys":
+                case "testkeys":
+                    return dkimKeys(command.equals("testkeys"));
                 default:
                     System.err.println("amavisd: unknown command '" + command
-                            + "' (foreground, debug, start, stop, reload, status, showconfig)");
+                            + "' (foreground, debug, start, stop, reload, status, showconfig, genrsa, showkeys,"
+                            + " testkeys)");
                     return 2;
             }
         } catch (ConfigException e) {
@@ -102,6 +109,65 @@ public final class Main implements Callable<Integer> {
                 System.err.println(
                         "amavisd: to reach the running daemon without reading the configuration, name its pid file: -P FILE");
             }
+            return 1;
+        }
+    }
+
+    /** amavisd genrsa FILE [BITS]: a new RSA key for dkim_key, as amavisd-new writes one (mode 0600). */
+    private int genrsa() {
+        if (arguments.isEmpty() || arguments.size() > 2) {
+            System.err.println("amavisd: usage: amavisd genrsa FILE [BITS]");
+            return 2;
+        }
+        int bits = 2048;
+        if (arguments.size() == 2) {
+            try {
+                bits = Integer.parseInt(arguments.get(1));
+            } catch (NumberFormatException e) {
+                System.err.println("amavisd: genrsa: BITS must be a number, not '" + arguments.get(1) + "'");
+                return 2;
+            }
+        }
+        try {
+            System.out.println(org.amavisd.dkim.KeyCommands.genrsa(Path.of(arguments.get(0)), bits));
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("amavisd: genrsa: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** amavisd showkeys / testkeys [DOMAIN...]: the TXT records to publish, or their check in DNS. */
+    private int dkimKeys(boolean test) throws ConfigException {
+        AmavisConf conf = loadConfig();
+        List<org.amavisd.dkim.SigningKey> keys;
+        try {
+            keys = org.amavisd.dkim.SigningKey.load(conf.dkimKeys());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("amavisd: cannot read a dkim_key key file: " + e.getMessage());
+            return 1;
+        }
+        if (keys.isEmpty()) {
+            System.err.println("amavisd: no dkim_key(...) in the configuration");
+            return 1;
+        }
+        try {
+            if (!test) {
+                System.out.print(org.amavisd.dkim.KeyCommands.showkeys(keys, arguments));
+                return 0;
+            }
+            String resolver = conf.scalar("$dkim_dns_resolver").orElse(null);
+            double timeout = conf.get("$dkim_dns_timeout")
+                    .map(v -> v.asString().trim())
+                    .filter(v -> v.matches("[0-9.]+"))
+                    .map(Double::parseDouble)
+                    .orElse(10.0);
+            String out = org.amavisd.dkim.KeyCommands.testkeys(
+                    keys, arguments, org.amavisd.dkim.DnsTxtLookup.fromSettings(resolver, timeout));
+            System.out.print(out);
+            return out.contains("=> pass") && !out.matches("(?s).*=> (?!pass).*") ? 0 : 1;
+        } catch (IOException e) {
+            System.err.println("amavisd: " + command + ": " + e.getMessage());
             return 1;
         }
     }

@@ -37,6 +37,13 @@ final class RelayingProcessor implements MessageProcessor {
     private final DsnSender dsn;
 
     private final AdminNotifier admins;
+    private DkimSigning signer;
+
+    /** Signs originating mail per recipient group ($enable_dkim_signing), or not when null. */
+    RelayingProcessor withSigning(DkimSigning signer) {
+        this.signer = signer;
+        return this;
+    }
 
     RelayingProcessor(String myhostname, ForwardMethod forwardMethod, SmtpRelayClient relay, DsnSender dsn) {
         this(myhostname, forwardMethod, relay, dsn, null);
@@ -69,7 +76,8 @@ final class RelayingProcessor implements MessageProcessor {
         long t0 = System.nanoTime();
         for (Map.Entry<HeaderEdits, List<Recipient>> g : groups.entrySet()) {
             byte[] prefix = receivedHeader(msg, g.getValue()).getBytes(StandardCharsets.UTF_8);
-            relay.relay(forwardMethod(msg), msg, g.getValue(), prefix, g.getKey());
+            HeaderEdits edits1 = signer == null ? g.getKey() : signer.sign(msg, g.getKey(), prefix);
+            relay.relay(forwardMethod(msg), msg, g.getValue(), prefix, edits1);
         }
         Timing.of(msg).since("relay", t0);
         reportFailures(msg);

@@ -27,7 +27,7 @@ import org.xbill.DNS.Type;
  * records from a map, answers NXDOMAIN for other names, SERVFAIL for names in {@link #servfail}, and
  * says nothing at all when {@code silent}.
  */
-final class LoopbackDnsServer implements AutoCloseable {
+public final class LoopbackDnsServer implements AutoCloseable {
     final Map<String, List<String>> txt = new ConcurrentHashMap<>();
     final Map<String, Boolean> servfail = new ConcurrentHashMap<>();
     final AtomicInteger queries = new AtomicInteger();
@@ -35,7 +35,7 @@ final class LoopbackDnsServer implements AutoCloseable {
     private final Thread thread;
     private final boolean silent;
 
-    LoopbackDnsServer(boolean silent) throws SocketException {
+    public LoopbackDnsServer(boolean silent) throws SocketException {
         this.silent = silent;
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.thread = new Thread(this::serve, "loopback-dns");
@@ -43,12 +43,12 @@ final class LoopbackDnsServer implements AutoCloseable {
         thread.start();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
     }
 
     /** Publishes a TXT record; a long value is split into 255-byte character-strings. */
-    void publish(String name, String value) {
+    public void publish(String name, String value) {
         txt.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
                 .add(value);
     }

@@ -69,6 +69,21 @@ public record HeaderEdits(List<String> prepend, Set<String> delete, String subje
         return new HeaderEdits(p, delete, subjectTag);
     }
 
+    /** These edits and a whole field, folded already (CRLF and a blank between its lines), added at the top. */
+    public HeaderEdits withPrependedField(String field) {
+        List<String> p = new ArrayList<>(prepend);
+        p.add(field.replaceAll("\r?\n$", ""));
+        return new HeaderEdits(p, delete, subjectTag);
+    }
+
+    /** These edits with {@code field} (folded already) added above all the others: a signature over them. */
+    public HeaderEdits withFirst(String field) {
+        List<String> p = new ArrayList<>();
+        p.add(field.replaceAll("\r?\n$", ""));
+        p.addAll(prepend);
+        return new HeaderEdits(p, delete, subjectTag);
+    }
+
     /** These edits with every field of that name removed from the original. */
     public HeaderEdits withDeleted(String name) {
         Set<String> d = new TreeSet<>(delete);

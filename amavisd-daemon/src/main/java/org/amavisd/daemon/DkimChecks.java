@@ -1,0 +1,95 @@
+package org.amavisd.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.amavisd.core.mail.MessageContext;
+import org.amavisd.core.pipeline.MessageProcessor;
+import org.amavisd.dkim.AuthenticationResults;
+import org.amavisd.dkim.AuthorPolicy;
+import org.amavisd.dkim.DkimVerifier;
+import org.amavisd.dkim.DnsKeyRetriever;
+import org.amavisd.dkim.DnsTxtLookup;
+import org.amavisd.dkim.VerificationResult;
+import org.amavisd.policy.bank.PolicyBank;
+import org.amavisd.policy.bank.PolicyBanks;
+import org.amavisd.policy.conf.PerlValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DKIM verification, as amavisd-new does it when $enable_dkim_verification is on: every signature
+ * of the message is checked (keys from DNS, $dkim_dns_resolver and $dkim_dns_timeout; a DNS
+ * failure is temperror, never a tempfail of the message), the result goes to the later stages
+ * (Authentication-Results for local recipients, "already signed" when signing), and a valid
+ * signature of the author's domain may load policy banks (@author_to_policy_bank_maps) before the
+ * content checks run, so that e.g. a WHITELIST bank applies to them.
+ */
+final class DkimChecks implements MessageProcessor {
+    private static final Logger log = LoggerFactory.getLogger(DkimChecks.class);
+
+    private final PolicyBanks banks;
+    private final DkimVerifier verifier;
+    private final MessageProcessor next;
+
+    DkimChecks(PolicyBanks banks, DkimVerifier verifier, MessageProcessor next) {
+        this.banks = banks;
+        this.verifier = verifier;
+        this.next = next;
+    }
+
+    /** A verifier on the DNS the configuration names. */
+    static DkimVerifier verifierFor(org.amavisd.policy.conf.AmavisConf conf) {
+        String resolver = conf.scalar("$dkim_dns_resolver").orElse(null);
+        double timeout = conf.get("$dkim_dns_timeout")
+                .filter(PerlValue::isDefined)
+                .map(v -> {
+                    try {
+                        return Double.parseDouble(v.asString().trim());
+                    } catch (NumberFormatException e) {
+                        return 10.0;
+                    }
+                })
+                .orElse(10.0);
+        return new DkimVerifier(new DnsKeyRetriever(DnsTxtLookup.fromSettings(resolver, timeout)));
+    }
+
+    @Override
+    public void process(MessageContext msg) throws Exception {
+        PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
+        if (bank.isTrue("enable_dkim_verification")) {
+            long t0 = System.nanoTime();
+            VerificationResult vr = verifier.verify(msg.messageFile());
+            Timing.of(msg).since("dkim", t0);
+            msg.attach(VerificationResult.class, vr);
+            if (!vr.unsigned()) log.info("DKIM: {}", String.join(", ", AuthenticationResults.summary(vr.signatures())));
+            int minBits = (int) bank.get("dkim_minimum_key_bits")
+                    .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : java.util.Optional.empty())
+                    .orElse(1024L)
+                    .longValue();
+            var chain = banks.chain(bank, "author_to_policy_bank_maps");
+            List<String> names = AuthorPolicy.policyBanks(
+                    vr,
+                    (address, suffix) -> suffix.isEmpty()
+                            ? chain.lookup(PolicyBanks.key(bank, address))
+                                    .filter(PerlValue::isDefined)
+                                    .map(PerlValue::asString)
+                                    .orElse(null)
+                            : null, // third-party signer keys ("addr/@signer"): not yet
+                    minBits);
+            if (!names.isEmpty()) {
+                List<String> warnings = new ArrayList<>();
+                PolicyBank loaded = bank;
+                for (String name : names) {
+                    if (!banks.isDefined(name)) continue;
+                    loaded = banks.load(loaded, name, warnings);
+                    msg.addPolicyBank(name);
+                }
+                warnings.forEach(log::warn);
+                log.info("DKIM: author's signature loads policy bank(s) {}", names);
+                msg.attach(PolicyBank.class, loaded);
+                if (loaded.originating()) msg.setOriginating(true);
+            }
+        }
+        next.process(msg);
+    }
+}

@@ -1,0 +1,195 @@
+package org.amavisd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.amavisd.dkim.DkimResult;
+import org.amavisd.dkim.DkimVerifier;
+import org.amavisd.dkim.DnsKeyRetriever;
+import org.amavisd.dkim.DnsTxtLookup;
+import org.amavisd.dkim.KeyCommands;
+import org.amavisd.dkim.LoopbackDnsServer;
+import org.amavisd.dkim.SigningKey;
+import org.amavisd.dkim.VerificationResult;
+import org.amavisd.policy.conf.AmavisConf;
+import org.amavisd.smtp.testing.RecordingMta;
+import org.amavisd.smtp.testing.ScriptedClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DKIM through the daemon's sockets: originating mail signed on its way out (the signature
+ * verified against the key published in a real DNS server on loopback), incoming mail verified
+ * with an Authentication-Results field and the author's policy bank, and the key commands.
+ */
+class DkimDaemonTest {
+    private static final String MSG = "From: Alice <alice@example.com>\r\nTo: bob@example.net\r\n"
+            + "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nSubject: signed\r\nMessage-ID: <d1@example.com>\r\n\r\n"
+            + "Hello,\r\nthis goes out signed.\r\n";
+
+    @TempDir
+    Path dir;
+
+    private Amavisd daemon;
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) daemon.stop();
+    }
+
+    private int start(int backEnd, String extra) throws Exception {
+        Path conf = dir.resolve("amavisd.conf");
+        Files.writeString(
+                conf,
+                "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = 0;\n$inet_socket_bind = '127.0.0.1';\n"
+                        + "$myhostname = 'amavis.test';\n$LOGFILE = '" + dir.resolve("amavisd.log")
+                        + "';\n$forward_method = 'smtp:[127.0.0.1]:" + backEnd + "';\n"
+                        + "$notify_method = $forward_method;\n" + extra + "1;\n");
+        daemon = new Amavisd(() -> AmavisConf.load(conf), s -> s, false);
+        daemon.start();
+        return daemon.ports().get(0);
+    }
+
+    private static String send(int port, String message, String rcpt) throws Exception {
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            return c.sendMail("EHLO", "alice@example.com", List.of(rcpt), message);
+        }
+    }
+
+    private Path key() throws Exception {
+        Path key = dir.resolve("example.com.pem");
+        if (!Files.exists(key)) KeyCommands.genrsa(key, 1024);
+        return key;
+    }
+
+    private static String txt(Path key) throws Exception {
+        SigningKey k = SigningKey.load(List.of(new org.amavisd.policy.conf.DkimKeyDecl(
+                        org.amavisd.policy.conf.PerlValue.of("example.com"),
+                        "sel",
+                        key.toString(),
+                        java.util.Map.of(),
+                        null)))
+                .get(0);
+        return "v=DKIM1; p=" + Base64.getEncoder().encodeToString(k.publicKey().getEncoded());
+    }
+
+    /** Originating mail (the port's bank sets originating) with signing on and a key for its domain. */
+    private String signingConf(Path key) {
+        return "$enable_dkim_signing = 1;\n$originating = 1;\n" + "dkim_key('example.com', 'sel', '" + key + "');\n";
+    }
+
+    @Test
+    void originatingMailIsSignedOverTheExactBytesRelayed() throws Exception {
+        Path key = key();
+        try (RecordingMta mta = RecordingMta.smtp();
+                LoopbackDnsServer dns = new LoopbackDnsServer(false)) {
+            int port = start(mta.port(), signingConf(key));
+            assertThat(send(port, MSG, "bob@example.net")).startsWith("250 ");
+            String relayed = mta.messages().get(0).data();
+            assertThat(relayed)
+                    .startsWith("DKIM-Signature: v=1; a=rsa-sha256;")
+                    .contains("d=example.com")
+                    .contains("s=sel");
+            dns.publish("sel._domainkey.example.com", txt(key));
+            VerificationResult vr = new DkimVerifier(
+                            new DnsKeyRetriever(new DnsTxtLookup(dns.address(), Duration.ofSeconds(2))))
+                    .verify(new java.io.ByteArrayInputStream(relayed.getBytes(StandardCharsets.ISO_8859_1)));
+            assertThat(vr.signatures()).hasSize(1);
+            assertThat(vr.signatures().get(0).result()).isEqualTo(DkimResult.PASS);
+        }
+    }
+
+    @Test
+    void mailThatIsNotOriginatingIsNotSigned() throws Exception {
+        Path key = key();
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "$enable_dkim_signing = 1;\ndkim_key('example.com', 'sel', '" + key + "');\n");
+            assertThat(send(port, MSG, "bob@example.net")).startsWith("250 ");
+            assertThat(mta.messages().get(0).data()).doesNotContain("DKIM-Signature");
+        }
+    }
+
+    @Test
+    void incomingSignaturesAreVerifiedAndTheAuthorsSignatureLoadsItsBank() throws Exception {
+        Path key = key();
+        String signed;
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), signingConf(key));
+            send(port, MSG, "bob@example.net");
+            signed = mta.messages().get(0).data();
+        }
+        daemon.stop();
+        try (RecordingMta mta = RecordingMta.smtp();
+                LoopbackDnsServer dns = new LoopbackDnsServer(false)) {
+            dns.publish("sel._domainkey.example.com", txt(key));
+            int port = start(
+                    mta.port(),
+                    "$enable_dkim_verification = 1;\n$dkim_dns_resolver = '127.0.0.1:"
+                            + dns.address().getPort()
+                            + "';\n$dkim_dns_timeout = 2;\n@local_domains_acl = ('example.net');\n"
+                            + "@author_to_policy_bank_maps = ( { 'example.com' => 'WHITELIST' } );\n"
+                            + "$policy_bank{'WHITELIST'} = { bypass_banned_checks_maps => [1] };\n");
+            assertThat(send(port, signed, "bob@example.net")).startsWith("250 ");
+            String got = mta.messages().get(0).data();
+            assertThat(got)
+                    .containsPattern("Authentication-Results: amavis\\.test \\(amavis\\);\\s+dkim=pass")
+                    .contains("header.d=example.com");
+            assertThat(Files.readString(dir.resolve("amavisd.log")))
+                    .contains("Passed CLEAN {RelayedInbound}, WHITELIST");
+        }
+    }
+
+    @Test
+    void aDnsServerThatDoesNotAnswerGivesTemperrorNotATempfail() throws Exception {
+        Path key = key();
+        String signed;
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), signingConf(key));
+            send(port, MSG, "bob@example.net");
+            signed = mta.messages().get(0).data();
+        }
+        daemon.stop();
+        try (RecordingMta mta = RecordingMta.smtp();
+                LoopbackDnsServer dns = new LoopbackDnsServer(true)) {
+            int port = start(
+                    mta.port(),
+                    "$enable_dkim_verification = 1;\n$dkim_dns_resolver = '127.0.0.1:"
+                            + dns.address().getPort()
+                            + "';\n$dkim_dns_timeout = 1;\n@local_domains_acl = ('example.net');\n");
+            assertThat(send(port, signed, "bob@example.net")).startsWith("250 ");
+            assertThat(mta.messages().get(0).data()).containsPattern("dkim=temperror");
+        }
+    }
+
+    @Test
+    void genrsaAndShowkeysOnTheCommandLine() throws Exception {
+        Path key = dir.resolve("k.pem");
+        PrintStream out = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            assertThat(Main.run("genrsa", key.toString(), "1024")).isZero();
+            Path conf = dir.resolve("keys.conf");
+            Files.writeString(conf, "dkim_key('example.com', 'sel', '" + key + "');\n1;\n");
+            assertThat(Main.run("-c", conf.toString(), "showkeys")).isZero();
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(Files.exists(key)).isTrue();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(key))
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(buf.toString(StandardCharsets.UTF_8))
+                .contains("sel._domainkey.example.com.")
+                .contains("v=DKIM1; p=");
+    }
+}
