@@ -25,6 +25,7 @@ class PostfixEndToEndTest {
     private static MailServices services;
     private static Amavisd daemon;
     private static Path conf;
+    private static Path dkimKey;
 
     @BeforeAll
     static void startAll() throws Exception {
@@ -32,13 +33,17 @@ class PostfixEndToEndTest {
         services.start();
         // The test clients connect from 127.0.0.1: keep that out of @mynetworks, so that the 10024 path is
         // inbound and only the submission port (ORIG bank) is originating.
+        dkimKey = services.state.resolve("example.test.pem");
+        org.amavisd.dkim.KeyCommands.genrsa(dkimKey, 1024);
         conf = services.writeAmavisdConf("""
                 @mynetworks = qw(10.0.0.0/8);
                 $policy_bank{'MYNETS'} = { originating => 1 };
                 $interface_policy{'%d'} = 'ORIG';
                 $policy_bank{'ORIG'} = { originating => 1 };
                 @local_domains_maps = ( ['.example.net', 'example.com'] );
-                """.formatted(services.origFilterPort));
+                $enable_dkim_signing = 1;
+                dkim_key('example.test', 'e2e', '%s');
+                """.formatted(services.origFilterPort, dkimKey));
         daemon = startDaemon();
     }
 
@@ -117,7 +122,31 @@ class PostfixEndToEndTest {
                 .startsWith("250");
         await().atMost(MailServices.deliveryWait())
                 .until(() -> services.delivered(m).size() == 1);
-        assertThat(services.delivered(m).get(0)).contains("(amavis, port " + services.origFilterPort + ")");
+        String delivered = services.delivered(m).get(0);
+        assertThat(delivered).contains("(amavis, port " + services.origFilterPort + ")");
+        // originating mail leaves signed (dkim_key for example.test), and the signature holds after Postfix
+        assertThat(delivered).contains("DKIM-Signature: v=1; a=rsa-sha256;").contains("d=example.test");
+        try (org.amavisd.dkim.LoopbackDnsServer dns = new org.amavisd.dkim.LoopbackDnsServer(false)) {
+            var key = org.amavisd.dkim.SigningKey.load(List.of(new org.amavisd.policy.conf.DkimKeyDecl(
+                            org.amavisd.policy.conf.PerlValue.of("example.test"),
+                            "e2e",
+                            dkimKey.toString(),
+                            java.util.Map.of(),
+                            null)))
+                    .get(0);
+            dns.publish(
+                    "e2e._domainkey.example.test",
+                    "v=DKIM1; p="
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString(key.publicKey().getEncoded()));
+            var vr = new org.amavisd.dkim.DkimVerifier(new org.amavisd.dkim.DnsKeyRetriever(
+                            new org.amavisd.dkim.DnsTxtLookup(dns.address(), java.time.Duration.ofSeconds(2))))
+                    .verify(new java.io.ByteArrayInputStream(delivered
+                            .replaceAll("\r?\n", "\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            assertThat(vr.signatures()).hasSize(1);
+            assertThat(vr.signatures().get(0).result()).isEqualTo(org.amavisd.dkim.DkimResult.PASS);
+        }
         // the ORIG bank was loaded for the submission port: originating, to a local recipient
         assertThat(logLine(m))
                 .containsPattern(
