@@ -119,7 +119,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("amavisd: usage: amavisd genrsa FILE [BITS]");
             return 2;
         }
-        int bits = 2048;
+        int bits = 1024; // amavisd-new's default
         if (arguments.size() == 2) {
             try {
                 bits = Integer.parseInt(arguments.get(1));

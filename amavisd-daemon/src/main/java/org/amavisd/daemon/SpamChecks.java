@@ -140,6 +140,7 @@ final class SpamChecks implements MessageProcessor {
             score = (score == null ? 0 : score) + av.get().score();
             tests.add(av.get().tests());
         }
+        Optional<org.amavisd.dkim.AuthorPolicy.Reputation> reputation = signerReputation(msg, bank);
         Map<Recipient, RecipientSpam> out = new LinkedHashMap<>();
         for (Map.Entry<Recipient, boolean[]> e : wb.entrySet()) {
             Recipient r = e.getKey();
@@ -150,6 +151,13 @@ final class SpamChecks implements MessageProcessor {
             List<String> t = new ArrayList<>();
             if (points != 0) t.add("AM.WBL=" + SpamFormat.number(points));
             t.addAll(tests);
+            if (level != null && reputation.isPresent()) {
+                // as amavisd-new: the level moves toward the DKIM signer's reputation by $reputation_factor
+                double adjusted = org.amavisd.dkim.AuthorPolicy.adjustedSpamLevel(
+                        level, reputationFactor(bank), reputation.get().score());
+                if (adjusted != level) t.add(0, "AM.DKIM_REPUT=" + SpamFormat.number(adjusted - level));
+                level = adjusted;
+            }
             RecipientSpam rs = new RecipientSpam(
                     level,
                     t,
@@ -171,6 +179,42 @@ final class SpamChecks implements MessageProcessor {
         }
         msg.attach(SpamFindings.class, new SpamFindings(out, scannerName));
         return true;
+    }
+
+    /** The best reputation @signer_reputation_maps gives a valid DKIM signer of the message, if any. */
+    private Optional<org.amavisd.dkim.AuthorPolicy.Reputation> signerReputation(MessageContext msg, PolicyBank bank) {
+        var vr = msg.attachment(org.amavisd.dkim.VerificationResult.class);
+        if (vr.isEmpty()) return Optional.empty();
+        var chain = banks.chain(bank, "signer_reputation_maps");
+        int minBits = (int) bank.get("dkim_minimum_key_bits")
+                .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : Optional.empty())
+                .orElse(1024L)
+                .longValue();
+        return org.amavisd.dkim.AuthorPolicy.bestReputation(
+                vr.get(),
+                key -> chain.lookup(PolicyBanks.key(bank, key))
+                        .filter(PerlValue::isDefined)
+                        .flatMap(v -> {
+                            try {
+                                return Optional.of(
+                                        Double.parseDouble(v.asString().trim()));
+                            } catch (NumberFormatException e) {
+                                return Optional.empty();
+                            }
+                        })
+                        .orElse(null),
+                minBits);
+    }
+
+    private static double reputationFactor(PolicyBank bank) {
+        try {
+            return Double.parseDouble(bank.get("reputation_factor")
+                    .map(PerlValue::asString)
+                    .orElse("0.2")
+                    .trim());
+        } catch (NumberFormatException e) {
+            return 0.2;
+        }
     }
 
     /** A level from a per-recipient @spam_*_level_maps; null when none is set. */

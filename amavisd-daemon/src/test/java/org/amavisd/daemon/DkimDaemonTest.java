@@ -148,6 +148,36 @@ class DkimDaemonTest {
     }
 
     @Test
+    void theSignersReputationMovesTheSpamLevel() throws Exception {
+        Path key = key();
+        String signed;
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), signingConf(key));
+            send(port, MSG, "bob@example.net");
+            signed = mta.messages().get(0).data();
+        }
+        daemon.stop();
+        try (RecordingMta mta = RecordingMta.smtp();
+                LoopbackDnsServer dns = new LoopbackDnsServer(false)) {
+            dns.publish("sel._domainkey.example.com", txt(key));
+            // no spamd (port 1): the level is the soft list's 10 points, moved toward the signer's -5
+            // by $reputation_factor 0.2: 0.2 * -5 + 0.8 * 10 = 7
+            int port = start(
+                    mta.port(),
+                    "$enable_dkim_verification = 1;\n$dkim_dns_resolver = '127.0.0.1:"
+                            + dns.address().getPort()
+                            + "';\n@local_domains_acl = ('example.net');\n$sa_tag_level_deflt = -999;\n"
+                            + "@spam_scanners = (['SpamdClient', 'Amavis::SpamControl::SpamdClient', port => 1]);\n"
+                            + "@score_sender_maps = ( { '.' => [ { 'alice@example.com' => 10 } ] } );\n"
+                            + "@signer_reputation_maps = ( { '@example.com' => -5 } );\n");
+            assertThat(send(port, signed, "bob@example.net")).startsWith("250 ");
+            assertThat(mta.messages().get(0).data())
+                    .contains("X-Spam-Score: 7\r\n")
+                    .contains("AM.DKIM_REPUT=-3");
+        }
+    }
+
+    @Test
     void aDnsServerThatDoesNotAnswerGivesTemperrorNotATempfail() throws Exception {
         Path key = key();
         String signed;
