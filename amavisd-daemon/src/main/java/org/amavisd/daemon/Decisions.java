@@ -174,17 +174,15 @@ final class Decisions implements MessageProcessor {
                 }
             }
             var dkim = msg.attachment(org.amavisd.dkim.VerificationResult.class);
-            if (dkim.isPresent() && r.isLocal()) {
-                String ar = org.amavisd.dkim.AuthenticationResults.field(
-                        org.amavisd.dkim.AuthenticationResults.authservId(
-                                bank.get("myauthservid")
-                                        .map(PerlValue::asString)
-                                        .orElse(null),
-                                myhostname),
-                        dkim.get().signatures(),
-                        true,
-                        false);
-                if (ar != null) e = e.withPrependedField(ar);
+            if (dkim.isPresent()) {
+                String authserv = org.amavisd.dkim.AuthenticationResults.authservId(
+                        bank.get("myauthservid").map(PerlValue::asString).orElse(null), myhostname);
+                e = e.withForeignClaimsRemoved(authserv);
+                if (r.isLocal()) {
+                    String ar = org.amavisd.dkim.AuthenticationResults.field(
+                            authserv, dkim.get().signatures(), true, false);
+                    if (ar != null) e = e.withPrependedField(ar);
+                }
             }
             if (r.isLocal()) {
                 String tag = subjectTag(subjectTags, r, settings, bank);

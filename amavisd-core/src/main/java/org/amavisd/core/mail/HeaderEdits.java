@@ -84,6 +84,16 @@ public record HeaderEdits(List<String> prepend, Set<String> delete, String subje
         return new HeaderEdits(p, delete, subjectTag);
     }
 
+    /**
+     * These edits with the original's Authentication-Results fields that claim {@code authservId}
+     * removed: only we may speak for our own authserv-id (RFC 8601), as amavisd-new enforces.
+     */
+    public HeaderEdits withForeignClaimsRemoved(String authservId) {
+        return withDeleted("authentication-results" + AUTHSERV + authservId.toLowerCase(Locale.ROOT));
+    }
+
+    private static final String AUTHSERV = ";authserv-id=";
+
     /** These edits with every field of that name removed from the original. */
     public HeaderEdits withDeleted(String name) {
         Set<String> d = new TreeSet<>(delete);
@@ -162,6 +172,7 @@ public record HeaderEdits(List<String> prepend, Set<String> delete, String subje
                 ? ""
                 : new String(f, 0, colon, StandardCharsets.ISO_8859_1).strip().toLowerCase(Locale.ROOT);
         if (delete.contains(name)) return false;
+        if (!delete.isEmpty() && delete.contains(name + AUTHSERV + authservId(f, colon))) return false;
         if (!subjectDone && subjectTag != null && name.equals("subject")) {
             int at = colon + 1;
             if (at < f.length && (f[at] == ' ' || f[at] == '\t')) at++;
@@ -179,6 +190,16 @@ public record HeaderEdits(List<String> prepend, Set<String> delete, String subje
         }
         out.write(f);
         return false;
+    }
+
+    /** The authserv-id an Authentication-Results field body starts with (comments skipped), lowercased. */
+    private static String authservId(byte[] f, int colon) {
+        String body = new String(f, colon + 1, f.length - colon - 1, StandardCharsets.ISO_8859_1)
+                .replaceAll("\\([^()]*\\)", " ")
+                .trim();
+        int end = 0;
+        while (end < body.length() && body.charAt(end) != ';' && !Character.isWhitespace(body.charAt(end))) end++;
+        return body.substring(0, end).toLowerCase(Locale.ROOT);
     }
 
     private static byte[] readLine(InputStream in) throws IOException {

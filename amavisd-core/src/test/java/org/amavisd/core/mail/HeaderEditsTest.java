@@ -80,4 +80,14 @@ class HeaderEditsTest {
                         + " tests=[ALL_TRUSTED=-1, GTUBE=1000, TVD_SPACE_RATIO=0.001,\r\n"
                         + " SOME_VERY_LONG_RULE_NAME_HERE=1.5] autolearn=unavailable\r\n");
     }
+
+    @Test
+    void authenticationResultsClaimingOurAuthservIdAreRemovedOthersKept() throws IOException {
+        HeaderEdits e = HeaderEdits.NONE.withForeignClaimsRemoved("mx.example.com");
+        String in = "Authentication-Results: MX.example.com (amavis); dkim=pass\r\n header.d=evil.test\r\n"
+                + "Authentication-Results: other.example.net; spf=pass\r\nSubject: s\r\n\r\nbody\r\n";
+        assertThat(apply(e, in))
+                .isEqualTo(
+                        "Received: x\r\nAuthentication-Results: other.example.net; spf=pass\r\nSubject: s\r\n\r\nbody\r\n");
+    }
 }
