@@ -90,17 +90,33 @@ final class DkimSigning {
         }
     }
 
-    /** The option hash @dkim_signature_options_bysender_maps gives for an address (the first that matches). */
+    /**
+     * The option hashes @dkim_signature_options_bysender_maps gives for an address: every match, the
+     * most specific first (in a hash table every matching key: 'dept.example.com', then '.'), as
+     * amavisd-new's lookup of all matches; the signer takes each option from the first hash that has it.
+     */
     private List<Map<String, String>> optionsBySender(PolicyBank bank, String address) {
-        Optional<PerlValue> v =
-                banks.chain(bank, "dkim_signature_options_bysender_maps").lookup(PolicyBanks.key(bank, address));
-        if (v.isEmpty() || !(v.get() instanceof PerlValue.HashRef h)) return List.of();
+        var key = PolicyBanks.key(bank, address);
+        List<Map<String, String>> out = new ArrayList<>();
+        for (var map : banks.chain(bank, "dkim_signature_options_bysender_maps").maps()) {
+            if (map instanceof org.amavisd.policy.lookup.HashLookup h) {
+                for (String k : key.hashKeys()) {
+                    PerlValue v = h.entries().get(k);
+                    if (v != null) addOptions(out, v);
+                }
+            } else {
+                map.lookup(key).ifPresent(v -> addOptions(out, v));
+            }
+        }
+        return out;
+    }
+
+    private static void addOptions(List<Map<String, String>> out, PerlValue v) {
+        if (!(v instanceof PerlValue.HashRef h)) return;
         Map<String, String> m = new LinkedHashMap<>();
         h.entries().forEach((k, x) -> {
             if (x.isDefined()) m.put(k, x.asString());
         });
-        List<Map<String, String>> out = new ArrayList<>();
         out.add(m);
-        return out;
     }
 }

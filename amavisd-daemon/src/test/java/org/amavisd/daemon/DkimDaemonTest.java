@@ -108,6 +108,22 @@ class DkimDaemonTest {
     }
 
     @Test
+    void signatureOptionsComeFromEveryMatchingEntryTheMostSpecificFirst() throws Exception {
+        Path key = key();
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(
+                    mta.port(),
+                    signingConf(key)
+                            + "@dkim_signature_options_bysender_maps = ( {\n"
+                            + "  'example.com' => { c => 'relaxed/relaxed' },\n"
+                            + "  '.' => { c => 'simple/simple', ttl => 3600 } } );\n");
+            assertThat(send(port, MSG, "bob@example.net")).startsWith("250 ");
+            String sig = mta.messages().get(0).data().split("\r\n(?![ \t])", 2)[0];
+            assertThat(sig).contains("c=relaxed/relaxed").containsPattern("x=\\d+");
+        }
+    }
+
+    @Test
     void mailThatIsNotOriginatingIsNotSigned() throws Exception {
         Path key = key();
         try (RecordingMta mta = RecordingMta.smtp()) {
