@@ -16,6 +16,7 @@ import org.amavisd.policy.conf.PerlValue;
 import org.amavisd.policy.lookup.LookupChain;
 import org.amavisd.policy.lookup.LookupKey;
 import org.amavisd.policy.lookup.Maps;
+import org.amavisd.policy.lookup.SqlWbList;
 import org.amavisd.scanners.spam.SpamCheck;
 import org.amavisd.scanners.spam.SpamRequest;
 import org.amavisd.scanners.spam.SpamScanException;
@@ -59,17 +60,15 @@ final class SpamChecks implements MessageProcessor {
             boolean whitelisted,
             boolean blacklisted,
             boolean bypassed) {
+        // as in amavisd-new's Perl, a missing level counts as 0 in these comparisons
         boolean tag() {
-            return !bypassed
-                    && (blacklisted
-                            || tagLevel == null
-                            || (level != null && level + (whitelisted ? -10 : 0) >= tagLevel));
+            double l = level == null ? 0 : level;
+            return !bypassed && (blacklisted || tagLevel == null || l + (whitelisted ? -10 : 0) >= tagLevel);
         }
 
         boolean tag2() {
-            return !bypassed
-                    && !whitelisted
-                    && (blacklisted || (tag2Level != null && level != null && level >= tag2Level));
+            double l = level == null ? 0 : level;
+            return !bypassed && !whitelisted && (blacklisted || (tag2Level != null && l >= tag2Level));
         }
     }
 
@@ -92,6 +91,8 @@ final class SpamChecks implements MessageProcessor {
     private boolean check(MessageContext msg) throws Exception {
         PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
         LookupKey senderKey = PolicyBanks.key(bank, msg.sender().address());
+        SqlWbList sqlWbList =
+                banks.sql().map(org.amavisd.policy.lookup.SqlLookups::wbList).orElse(null);
         Map<Recipient, double[]> boost = new LinkedHashMap<>();
         Map<Recipient, boolean[]> wb = new LinkedHashMap<>();
         boolean scanNeeded = false;
@@ -99,10 +100,20 @@ final class SpamChecks implements MessageProcessor {
             if (r.isDone()) continue;
             LookupKey key = PolicyBanks.key(bank, r.address().address());
             boolean bypassed = banks.chain(bank, "bypass_spam_checks_maps").isTrue(key);
-            boolean black = banks.chain(bank, "blacklist_sender_maps").isTrue(senderKey);
-            boolean white = banks.chain(bank, "whitelist_sender_maps").isTrue(senderKey);
+            // the SQL white/black list first ($sql_select_white_black_list): a hard answer there
+            // decides, its soft (numeric) answers are the points; else the static lists
+            SqlWbList.Verdict sql = sqlWbList == null ? null : sqlWbList.check(key, senderKey);
+            boolean hard = sql != null && sql.kind() != SqlWbList.Kind.NOT_LISTED;
+            boolean black = hard
+                    ? sql.kind() == SqlWbList.Kind.BLACKLISTED
+                    : banks.chain(bank, "blacklist_sender_maps").isTrue(senderKey);
+            boolean white = hard
+                    ? sql.kind() == SqlWbList.Kind.WHITELISTED
+                    : banks.chain(bank, "whitelist_sender_maps").isTrue(senderKey);
             wb.put(r, new boolean[] {bypassed, white, black});
-            boost.put(r, new double[] {softListPoints(bank, key, senderKey)});
+            double points =
+                    sql != null && sql.scoreBoost() != 0 ? sql.scoreBoost() : softListPoints(bank, key, senderKey);
+            boost.put(r, new double[] {points});
             if (!bypassed && !white && !black) scanNeeded = true;
         }
         if (wb.isEmpty()) return true;
