@@ -98,8 +98,19 @@ final class MailServices {
         run("start-services.sh");
     }
 
+    /** Stops the services and removes their state directory (kept with -Damavisd.e2e.keep=true, for a look). */
     void stop() throws IOException, InterruptedException {
         run("stop-services.sh");
+        if (Boolean.getBoolean("amavisd.e2e.keep")) return;
+        try (java.util.stream.Stream<Path> all = Files.walk(state)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // a file a service still holds: the directory stays, under /tmp
+                }
+            });
+        }
     }
 
     private void run(String script) throws IOException, InterruptedException {
