@@ -228,6 +228,24 @@ final class SpamChecks implements MessageProcessor {
         }
     }
 
+    /** Whether the recipient's spam level is at or above the cutoff its maps give (false without either). */
+    static boolean atOrAbove(PolicyBanks banks, MessageContext msg, PolicyBank bank, Recipient r, String maps) {
+        Double level = msg.attachment(SpamChecks.SpamFindings.class)
+                .flatMap(f -> f.of(r))
+                .map(SpamChecks.RecipientSpam::level)
+                .orElse(null);
+        if (level == null) return false;
+        Optional<PerlValue> cutoff = banks.chain(bank, maps)
+                .lookup(PolicyBanks.key(bank, r.address().address()))
+                .filter(PerlValue::isDefined);
+        if (cutoff.isEmpty()) return false;
+        try {
+            return level >= Double.parseDouble(cutoff.get().asString().trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** A level from a per-recipient @spam_*_level_maps; null when none is set. */
     private Double level(PolicyBank bank, String maps, LookupKey key) {
         return banks.chain(bank, maps)

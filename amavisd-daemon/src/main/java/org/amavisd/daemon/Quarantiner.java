@@ -1,0 +1,140 @@
+package org.amavisd.daemon;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.amavisd.core.ccat.Ccat;
+import org.amavisd.core.ccat.ContentCategory;
+import org.amavisd.core.mail.HeaderEdits;
+import org.amavisd.core.mail.MessageContext;
+import org.amavisd.core.mail.Recipient;
+import org.amavisd.policy.bank.PolicyBank;
+import org.amavisd.policy.bank.PolicyBanks;
+import org.amavisd.policy.conf.ByCcat;
+import org.amavisd.policy.conf.PerlValue;
+import org.amavisd.quarantine.QuarantineException;
+import org.amavisd.quarantine.QuarantineMethod;
+import org.amavisd.quarantine.QuarantineResult;
+import org.amavisd.quarantine.local.LocalQuarantine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quarantine on local files, as amavisd-new keeps it: one copy per quarantine method, for the
+ * recipients whose blocking (or, passed, main) category has a method (%quarantine_method_by_ccat)
+ * and a quarantine address (%quarantine_to_maps_by_ccat), with the alerts and our Received field
+ * above the message. Spam at or above a recipient's quarantine cutoff is not kept. The copy is
+ * synced to disk before it counts.
+ */
+final class Quarantiner {
+    private static final Logger log = LoggerFactory.getLogger(Quarantiner.class);
+
+    private final PolicyBanks banks;
+    private final String myhostname;
+
+    Quarantiner(PolicyBanks banks, String myhostname) {
+        this.banks = banks;
+        this.myhostname = myhostname;
+    }
+
+    static Path quarantineDir(PolicyBank bank) {
+        return bank.get("QUARANTINEDIR")
+                .filter(v -> v.isDefined() && !v.asString().isBlank())
+                .map(v -> Path.of(v.asString()))
+                .orElse(null);
+    }
+
+    /** One copy per quarantine method, for the blocked recipients whose quarantine_to is set. */
+    List<QuarantineResult> quarantine(
+            MessageContext msg,
+            PolicyBank bank,
+            Function<String, Optional<PerlValue>> settings,
+            Iterable<Recipient> recipients)
+            throws QuarantineException {
+        PerlValue methods = bank.get("quarantine_method_by_ccat").orElse(PerlValue.UNDEF);
+        PerlValue toMaps = bank.get("quarantine_to_maps_by_ccat").orElse(PerlValue.UNDEF);
+        Map<String, List<String>> byMethod = new LinkedHashMap<>();
+        Map<String, String> ccatOf = new LinkedHashMap<>();
+        for (Recipient r : recipients) {
+            Ccat b = r.contents().effective();
+            String method = r.contents()
+                    .setting(CcatTables.asCcatMap(methods, settings))
+                    .map(PerlValue::asString)
+                    .orElse("");
+            if (method.isBlank()) continue;
+            if (b.major() == ContentCategory.SPAM
+                    && SpamChecks.atOrAbove(banks, msg, bank, r, "spam_quarantine_cutoff_level_maps"))
+                continue; // spam beyond $sa_quarantine_cutoff_level is not worth keeping
+            PerlValue to =
+                    r.contents().setting(CcatTables.asCcatMap(toMaps, settings)).orElse(PerlValue.UNDEF);
+            String q = to.isDefined()
+                    ? banks.chainOf(
+                                    ByCcat.accessorName(CcatTables.rawEntry(toMaps, b))
+                                            .orElse("quarantine_to_maps"),
+                                    to)
+                            .lookup(PolicyBanks.key(bank, r.address().address()))
+                            .map(PerlValue::asString)
+                            .orElse("")
+                    : "";
+            if (q.isBlank()) continue;
+            byMethod.computeIfAbsent(method, k -> new ArrayList<>()).add(q);
+            ccatOf.putIfAbsent(method, b.displayName());
+        }
+        if (byMethod.isEmpty()) return List.of();
+        Path dir = quarantineDir(bank);
+        List<QuarantineResult> out = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : byMethod.entrySet()) {
+            QuarantineMethod m = QuarantineMethod.parse(e.getKey());
+            if (m.isNone()) continue;
+            if (!m.isLocal()) {
+                log.error("quarantine method '{}' is not supported yet: no copy kept", m);
+                continue;
+            }
+            if (dir == null) {
+                log.info("$QUARANTINEDIR is undefined: local quarantine '{}' skipped", m);
+                continue;
+            }
+            int levels = (int) bank.get("quarantine_subdir_levels")
+                    .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : Optional.empty())
+                    .orElse(0L)
+                    .longValue();
+            out.add(new LocalQuarantine(dir, levels)
+                    .store(
+                            msg,
+                            m,
+                            ccatOf.get(e.getKey()),
+                            e.getValue().stream().distinct().toList(),
+                            quarantineFields(msg)));
+        }
+        return out;
+    }
+
+    /** The alerts and our Received field, which amavisd-new writes into the quarantined copy. */
+    private byte[] quarantineFields(MessageContext msg) {
+        HeaderEdits e = HeaderEdits.NONE;
+        Optional<VirusFindings> virus = msg.attachment(VirusFindings.class);
+        if (virus.isPresent() && virus.get().infected())
+            e = e.withPrepended(
+                    "X-Amavis-Alert",
+                    "INFECTED, message contains virus: " + virus.get().joined());
+        Optional<String> banned = msg.recipients().stream()
+                .map(Recipient::bannedReason)
+                .filter(s -> s != null && !s.isEmpty())
+                .findFirst();
+        if (banned.isPresent()) e = e.withPrepended("X-Amavis-Alert", "BANNED, message contains " + banned.get());
+        List<String> bad = msg.attachment(ContentChecks.Findings.class)
+                .map(ContentChecks.Findings::badHeaders)
+                .orElse(List.of());
+        if (!bad.isEmpty()) e = e.withPrepended("X-Amavis-Alert", "BAD HEADER SECTION, " + bad.get(0));
+        String received = RelayingProcessor.receivedHeader(myhostname, msg, msg.recipients());
+        byte[] a = e.prependBytes();
+        byte[] b = received.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
