@@ -53,6 +53,23 @@ final class DkimChecks implements MessageProcessor {
         return new DkimVerifier(new DnsKeyRetriever(DnsTxtLookup.fromSettings(resolver, timeout)));
     }
 
+    /**
+     * amavisd-new's lookup with an appended string, for the third-party form of
+     * @author_to_policy_bank_maps ("user@example.com/@signer.example"): in hash tables every key the
+     * address gives is tried with the suffix appended, most specific first.
+     */
+    private static String withSuffix(
+            org.amavisd.policy.lookup.LookupChain chain, org.amavisd.policy.lookup.LookupKey key, String suffix) {
+        for (var map : chain.maps()) {
+            if (!(map instanceof org.amavisd.policy.lookup.HashLookup h)) continue;
+            for (String k : key.hashKeys()) {
+                PerlValue v = h.entries().get(k + suffix.toLowerCase(java.util.Locale.ROOT));
+                if (v != null) return v.isDefined() ? v.asString() : null;
+            }
+        }
+        return null;
+    }
+
     @Override
     public void process(MessageContext msg) throws Exception {
         PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
@@ -74,7 +91,7 @@ final class DkimChecks implements MessageProcessor {
                                     .filter(PerlValue::isDefined)
                                     .map(PerlValue::asString)
                                     .orElse(null)
-                            : null, // third-party signer keys ("addr/@signer"): not yet
+                            : withSuffix(chain, PolicyBanks.key(bank, address), suffix),
                     minBits);
             if (!names.isEmpty()) {
                 List<String> warnings = new ArrayList<>();

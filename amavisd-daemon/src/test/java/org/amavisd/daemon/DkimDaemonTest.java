@@ -164,6 +164,36 @@ class DkimDaemonTest {
     }
 
     @Test
+    void aThirdPartySignatureLoadsTheBankOfTheAuthorSignerPair() throws Exception {
+        Path key = key();
+        String signed;
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            // signed by example.com for an author at example.org: a third-party signature
+            int port = start(
+                    mta.port(),
+                    signingConf(key) + "@dkim_signature_options_bysender_maps = "
+                            + "( { 'carol@example.org' => { d => 'example.com' } } );\n");
+            send(port, MSG.replace("Alice <alice@example.com>", "Carol <carol@example.org>"), "bob@example.net");
+            signed = mta.messages().get(0).data();
+            assertThat(signed).startsWith("DKIM-Signature:").contains("d=example.com");
+        }
+        daemon.stop();
+        try (RecordingMta mta = RecordingMta.smtp();
+                LoopbackDnsServer dns = new LoopbackDnsServer(false)) {
+            dns.publish("sel._domainkey.example.com", txt(key));
+            int port = start(
+                    mta.port(),
+                    "$enable_dkim_verification = 1;\n$dkim_dns_resolver = '127.0.0.1:"
+                            + dns.address().getPort()
+                            + "';\n@local_domains_acl = ('example.net');\n"
+                            + "@author_to_policy_bank_maps = ( { 'example.org/@example.com' => 'PARTNER' } );\n"
+                            + "$policy_bank{'PARTNER'} = { bypass_banned_checks_maps => [1] };\n");
+            assertThat(send(port, signed, "bob@example.net")).startsWith("250 ");
+            assertThat(Files.readString(dir.resolve("amavisd.log"))).contains("{RelayedInbound}, PARTNER");
+        }
+    }
+
+    @Test
     void theSignersReputationMovesTheSpamLevel() throws Exception {
         Path key = key();
         String signed;
