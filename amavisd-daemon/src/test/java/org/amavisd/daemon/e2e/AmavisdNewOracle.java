@@ -96,6 +96,21 @@ final class AmavisdNewOracle implements AutoCloseable {
             """.formatted(home);
     }
 
+    /**
+     * The runtime settings without switching the virus and spam checks off (the policy then names
+     * the scanners), and with the module Debian's 2.13 package needs for gzipped quarantine files.
+     */
+    static String runtimeSettingsWithScanners(Path home) {
+        String lines = """
+            @av_scanners = (); @av_scanners_backup = ();
+            @bypass_virus_checks_maps = (1);
+            @bypass_spam_checks_maps = (1);
+            """;
+        String all = runtimeSettings(home);
+        if (!all.contains(lines)) throw new IllegalStateException("runtime settings changed:\n" + all);
+        return all.replace(lines, "require Amavis::IO::Zlib;\n");
+    }
+
     /** Starts amavisd-new with these configuration files (in this order) and waits until it listens on port. */
     static AmavisdNewOracle start(Path state, List<Path> confFiles, Path logFile, int port) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(AMAVISD.toString()));

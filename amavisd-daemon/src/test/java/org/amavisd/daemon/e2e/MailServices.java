@@ -69,6 +69,27 @@ final class MailServices {
         return new MailServices(project, state, portBase);
     }
 
+    /**
+     * clamd and/or spamd only (services "clamd", "spamd" or both), on these ports; skips (auto) or
+     * fails (required) like {@link #forPostfix} when not root.
+     */
+    static MailServices forScanners(String services, int clamdPort, int spamdPort) throws IOException {
+        String mode = System.getProperty("amavisd.e2e", "auto");
+        Assumptions.assumeFalse(mode.equals("off"), "end-to-end tests switched off (amavisd.e2e=off)");
+        if (!isRoot()) {
+            String why = "end-to-end test needs root (clamd must read amavisd-new's temporary files)";
+            if (mode.equals("required")) fail(why);
+            Assumptions.abort(why);
+        }
+        Path state = Files.createTempDirectory(Path.of("/tmp"), "amavisd-e2e-scanners-");
+        state.toFile().setExecutable(true, false); // spamd's user must traverse it
+        state.toFile().setReadable(true, false);
+        return new MailServices(projectDir(), state, 0)
+                .with("SERVICES", services)
+                .with("CLAMD_PORT", Integer.toString(clamdPort))
+                .with("SPAMD_PORT", Integer.toString(spamdPort));
+    }
+
     private static boolean isRoot() {
         try {
             Process p = new ProcessBuilder("id", "-u").start();
