@@ -166,7 +166,8 @@ public final class Amavisd {
                         dsn,
                         new AdminNotifier(l.banks(), s.myhostname(), s.notifyMethod(), relay))
                 .withSigning(l.dkimSigner() == null ? null : new DkimSigning(l.banks(), l.dkimSigner()));
-        MessageProcessor decisions = new Decisions(l.banks(), s.myhostname(), relaying);
+        MessageProcessor decisions =
+                new Decisions(l.banks(), s.myhostname(), !l.spamScanners().isEmpty(), relaying);
         MessageProcessor spam = new SpamChecks(l.banks(), l.spamScanners(), decisions);
         MessageProcessor virus = new VirusChecks(l.banks(), l.virusScan(), spam);
         MessageProcessor checks =

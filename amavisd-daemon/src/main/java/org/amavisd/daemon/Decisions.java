@@ -46,10 +46,17 @@ final class Decisions implements MessageProcessor {
 
     private final HeaderEditor editor;
     private final Quarantiner quarantiner;
+    private final DestinyRules rules;
 
     Decisions(PolicyBanks banks, String myhostname, MessageProcessor next) {
+        this(banks, myhostname, false, next);
+    }
+
+    /** @param spamCode whether spam scanning is configured: quarantined copies then carry X-Spam-* fields */
+    Decisions(PolicyBanks banks, String myhostname, boolean spamCode, MessageProcessor next) {
         this.editor = new HeaderEditor(banks, myhostname);
-        this.quarantiner = new Quarantiner(banks, myhostname);
+        this.quarantiner = new Quarantiner(banks, myhostname, spamCode);
+        this.rules = new DestinyRules(banks);
         this.banks = banks;
         this.next = next;
     }
@@ -71,29 +78,16 @@ final class Decisions implements MessageProcessor {
     public void process(MessageContext msg) throws Exception {
         PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
         Function<String, Optional<PerlValue>> settings = bank::get;
-        PerlValue fdTable = bank.get("final_destiny_maps_by_ccat").orElse(PerlValue.UNDEF);
-        PerlValue loversTable = bank.get("lovers_maps_by_ccat").orElse(PerlValue.UNDEF);
         Map<Recipient, SmtpReply> blocked = new LinkedHashMap<>();
         for (Recipient r : msg.recipients()) {
             if (r.isDone()) continue;
-            LookupKey key = PolicyBanks.key(bank, r.address().address());
-            List<String> ccats = r.contents().entries().stream().map(Ccat::key).toList();
-            for (ByCcat.Match m : ByCcat.all(ccats, settings, fdTable)) {
-                Optional<Destiny> fd = destiny(m.value(), key);
-                if (fd.isEmpty() || fd.get() == Destiny.PASS) continue;
-                if (isLover(loversTable, m.ccat(), settings, key)) {
-                    log.debug("{}: lover of {}, passes", r, m.ccat());
-                    continue;
-                }
-                Ccat blocking = Ccat.parse(m.ccat());
-                if (blocking.major() == ContentCategory.CATCHALL)
-                    blocking = r.contents().mainOrClean();
-                if (!r.contents().contains(blocking)) r.contents().add(blocking);
-                r.contents().setBlocking(blocking);
-                r.setDestiny(fd.get());
-                blocked.put(r, reply(msg, bank, r, blocking, fd.get()));
-                break;
-            }
+            Optional<DestinyRules.Block> b = rules.block(bank, r);
+            if (b.isEmpty()) continue;
+            Ccat blocking = b.get().ccat();
+            if (!r.contents().contains(blocking)) r.contents().add(blocking);
+            r.contents().setBlocking(blocking);
+            r.setDestiny(b.get().destiny());
+            blocked.put(r, reply(msg, bank, r, blocking, b.get().destiny()));
         }
 
         List<QuarantineResult> quarantined;
@@ -125,34 +119,6 @@ final class Decisions implements MessageProcessor {
 
         msg.attach(Edits.class, editor.edits(msg, bank, !quarantined.isEmpty()));
         next.process(msg);
-    }
-
-    /** A destiny value: a number, or a maps list asked with the recipient's address. */
-    private Optional<Destiny> destiny(PerlValue v, LookupKey key) {
-        PerlValue x = v;
-        if (v instanceof PerlValue.ArrayRef || v instanceof PerlValue.HashRef || v instanceof PerlValue.RegexTable)
-            x = banks.chainOf("final_destiny_maps", v).lookup(key).orElse(PerlValue.UNDEF);
-        if (!x.isDefined() || x.asString().isBlank()) return Optional.empty();
-        try {
-            return Optional.of(Destiny.of((int) Double.parseDouble(x.asString().trim())));
-        } catch (IllegalArgumentException e) {
-            log.warn("final destiny '{}' is not a D_* value; D_PASS assumed", x.asString());
-            return Optional.of(Destiny.PASS);
-        }
-    }
-
-    private boolean isLover(
-            PerlValue loversTable, String ccat, Function<String, Optional<PerlValue>> settings, LookupKey key) {
-        if (!(loversTable instanceof PerlValue.HashRef h)) return false;
-        PerlValue raw = h.entries().get(ccat);
-        if (raw == null)
-            raw = h.entries().get(Integer.toString(Ccat.parse(ccat).major().number()));
-        if (raw == null) return false;
-        String name = ByCcat.accessorName(raw).orElse("lovers_maps");
-        PerlValue maps = ByCcat.resolve(raw, settings);
-        if (!maps.isDefined()
-                || (maps instanceof PerlValue.ArrayRef a && a.elements().isEmpty())) return false;
-        return banks.chainOf(name, maps).isTrue(key);
     }
 
     /** The blocked reply: %smtp_reason_by_ccat for the blocking category, expanded. */

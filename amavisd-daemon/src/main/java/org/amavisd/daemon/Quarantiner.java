@@ -36,7 +36,11 @@ final class Quarantiner {
     private final PolicyBanks banks;
     private final String myhostname;
 
-    Quarantiner(PolicyBanks banks, String myhostname) {
+    private final boolean spamCode;
+
+    /** @param spamCode whether spam scanning is configured (amavisd-new's spam code is loaded) */
+    Quarantiner(PolicyBanks banks, String myhostname, boolean spamCode) {
+        this.spamCode = spamCode;
         this.banks = banks;
         this.myhostname = myhostname;
     }
@@ -114,6 +118,53 @@ final class Quarantiner {
     }
 
     /** The alerts and our Received field, which amavisd-new writes into the quarantined copy. */
+    /**
+     * The X-Spam-* fields amavisd-new writes into every quarantined copy once spam scanning is
+     * configured, whether the check ran or not (then "score=x"): the first recipient's view, with
+     * its levels as tag=, tag2=, kill=.
+     */
+    private HeaderEdits spamFields(HeaderEdits e, MessageContext msg) {
+        PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
+        if (msg.recipients().isEmpty()) return e;
+        Recipient first = msg.recipients().get(0);
+        Optional<SpamChecks.RecipientSpam> rs =
+                msg.attachment(SpamChecks.SpamFindings.class).flatMap(f -> f.of(first));
+        Double level = rs.map(SpamChecks.RecipientSpam::level).orElse(null);
+        boolean spam = rs.map(SpamChecks.RecipientSpam::tag2).orElse(false);
+        var key = PolicyBanks.key(bank, first.address().address());
+        String tag = levelOf(bank, "spam_tag_level_maps", key);
+        String tag2 = levelOf(bank, "spam_tag2_level_maps", key);
+        String kill = levelOf(bank, "spam_kill_level_maps", key);
+        e = e.withPrepended("X-Spam-Flag", spam ? "YES" : "NO");
+        e = e.withPrepended("X-Spam-Score", SpamFormat.number(level == null ? 0 : level));
+        double bar = level == null ? 0 : Math.min(64, level);
+        String slc = bank.get("sa_spam_level_char").map(PerlValue::asString).orElse("*");
+        e = e.withPrepended("X-Spam-Level", bar < 1 || slc.isEmpty() ? "" : slc.repeat((int) bar));
+        List<String> tests = rs.map(SpamChecks.RecipientSpam::tests).orElse(List.of());
+        List<String> each =
+                tests.isEmpty() ? List.of() : List.of(String.join(",", tests).split(","));
+        return e.withPrependedFolded(
+                "X-Spam-Status",
+                (spam ? "Yes" : "No") + ",\n score=" + (level == null ? "x" : SpamFormat.number(level)) + "\n tag="
+                        + tag
+                        + "\n tag2=" + tag2 + "\n kill=" + kill + "\n tests=[" + String.join(",\n ", each)
+                        + "]\n autolearn=unavailable");
+    }
+
+    private String levelOf(PolicyBank bank, String maps, org.amavisd.policy.lookup.LookupKey key) {
+        return banks.chain(bank, maps)
+                .lookup(key)
+                .filter(PerlValue::isDefined)
+                .map(v -> {
+                    try {
+                        return SpamFormat.number(Double.parseDouble(v.asString().trim()));
+                    } catch (NumberFormatException x) {
+                        return v.asString();
+                    }
+                })
+                .orElse("x");
+    }
+
     private byte[] quarantineFields(MessageContext msg) {
         HeaderEdits e = HeaderEdits.NONE;
         Optional<VirusFindings> virus = msg.attachment(VirusFindings.class);
@@ -130,6 +181,7 @@ final class Quarantiner {
                 .map(ContentChecks.Findings::badHeaders)
                 .orElse(List.of());
         if (!bad.isEmpty()) e = e.withPrepended("X-Amavis-Alert", "BAD HEADER SECTION, " + bad.get(0));
+        if (spamCode) e = spamFields(e, msg);
         String received = RelayingProcessor.receivedHeader(myhostname, msg, msg.recipients());
         byte[] a = e.prependBytes();
         byte[] b = received.getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -44,8 +44,11 @@ final class SpamChecks implements MessageProcessor {
     private final List<SpamScanner> scanners;
     private final MessageProcessor next;
 
+    private final DestinyRules rules;
+
     SpamChecks(PolicyBanks banks, List<SpamScanner> scanners, MessageProcessor next) {
         this.banks = banks;
+        this.rules = new DestinyRules(banks);
         this.scanners = List.copyOf(scanners);
         this.next = next;
     }
@@ -90,6 +93,14 @@ final class SpamChecks implements MessageProcessor {
     /** False when the message was tempfailed. */
     private boolean check(MessageContext msg) throws Exception {
         PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
+        // as amavisd-new: when what was found already keeps the message from every recipient (a
+        // virus, a banned file), no spam scanner is asked
+        if (msg.recipients().stream()
+                .filter(r -> !r.isDone())
+                .allMatch(r -> rules.block(bank, r).isPresent())) {
+            log.debug("spam check skipped: no recipient would get the message");
+            return true;
+        }
         LookupKey senderKey = PolicyBanks.key(bank, msg.sender().address());
         SqlWbList sqlWbList =
                 banks.sql().map(org.amavisd.policy.lookup.SqlLookups::wbList).orElse(null);

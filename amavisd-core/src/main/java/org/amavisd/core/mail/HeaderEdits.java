@@ -40,7 +40,9 @@ public record HeaderEdits(List<String> prepend, Set<String> delete, String subje
     /** These edits and the field "name: value" (folded at whitespace to 78 columns) added at the top, after the ones before. */
     public HeaderEdits withPrepended(String name, String value) {
         List<String> p = new ArrayList<>(prepend);
-        p.add(fold(name + ": " + value.replaceAll("[\\r\\n]+", " ")));
+        String v = value.replaceAll("[\\r\\n]+", " ");
+        // an empty value leaves no blank after the colon, as amavisd-new writes it ("X-Spam-Level:")
+        p.add(fold(v.isEmpty() ? name + ":" : name + ": " + v));
         return new HeaderEdits(p, delete, subjectTag);
     }
 

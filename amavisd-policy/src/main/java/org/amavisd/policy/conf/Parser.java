@@ -102,6 +102,17 @@ final class Parser extends TermParser {
             endStatement();
             return new Use(mod.text(), t.text().equals("no"), args, t.origin());
         }
+        if (t.kind() == TokenKind.IDENT
+                && t.text().equals("require")
+                && peekAt(1).kind() == TokenKind.IDENT
+                && !peekAt(1).text().equals("=>")) {
+            // "require Amavis::IO::Zlib;" (a workaround Debian's amavisd-new needs): loads Perl code,
+            // which has nothing to do here; read and ignored like a pragma
+            next();
+            Token mod = next();
+            endStatement();
+            return new Use(mod.text(), false, List.of(), t.origin());
+        }
         if (t.kind() == TokenKind.IDENT && t.text().equals("sub") && peekAt(1).kind() == TokenKind.IDENT) {
             throw unsupported(t, "sub " + peekAt(1).text());
         }
