@@ -27,7 +27,8 @@ import org.amavisd.smtp.relay.SmtpRelayClient;
  */
 final class RelayingProcessor implements MessageProcessor {
     private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (zzz)", Locale.ROOT);
+            // RFC 2822 as amavisd-new writes it: the day of the month padded with a blank ("Wed,  2 Dec")
+            DateTimeFormatter.ofPattern("EEE, ppd MMM yyyy HH:mm:ss Z (zzz)", Locale.ROOT);
 
     private final String myhostname;
     private final ForwardMethod forwardMethod;
@@ -141,23 +142,43 @@ final class RelayingProcessor implements MessageProcessor {
 
     static String receivedHeader(String myhostname, MessageContext msg, List<Recipient> recipients) {
         var s = msg.session();
-        StringBuilder h = new StringBuilder("Received: from ");
-        String helo = s.helo() == null ? "unknown" : s.helo().replaceAll("[^\\x21-\\x7e]", "?");
-        h.append(helo).append(" ([").append(s.peerAddress()).append("])\r\n");
-        h.append("\tby ")
-                .append(myhostname)
-                .append(" (amavis, port ")
-                .append(s.localPort())
-                .append(") with ")
-                .append(s.protocol() == null ? "SMTP" : s.protocol())
-                .append("\r\n");
-        h.append("\tid ").append(msg.mailId().id());
+        String helo =
+                s.helo() == null || s.helo().isEmpty() ? "unknown" : s.helo().replaceAll("[^\\x21-\\x7e]", "?");
+        // as amavisd-new: "by" names our HELO name ($localhost_name) and, in the comment, our
+        // host name and the address the message came in on; LF marks where the field may fold
+        StringBuilder v = new StringBuilder("from ").append(helo);
+        String client = ipLiteral(s.peerAddress());
+        if (!client.isEmpty()) v.append(" ([").append(client).append("])");
+        v.append("\n by ").append(localhostName(msg));
+        String local = ipLiteral(s.localAddress());
+        if (!local.isEmpty())
+            v.append(" (").append(myhostname).append(" [").append(local).append("])");
+        v.append(" (amavis, port ").append(s.localPort()).append(')');
+        String proto = s.protocol() == null ? "SMTP" : s.protocol();
+        if (proto.matches("(?i)SMTP|(ES|L|UTF8S|UTF8L)MTPS?A?"))
+            v.append("\n with ").append(proto);
+        v.append("\n id ").append(msg.mailId().id());
         if (recipients.size() == 1)
-            h.append(" for ").append(recipients.get(0).address().bracketed());
-        h.append(";\r\n\t")
+            v.append("\n for ").append(recipients.get(0).address().bracketed());
+        v.append(";\n ")
                 .append(ZonedDateTime.ofInstant(msg.receivedAt(), ZoneId.systemDefault())
-                        .format(DATE))
-                .append("\r\n");
-        return h.toString();
+                        .format(DATE));
+        return HeaderEdits.foldAtMarks("Received", v.toString()) + "\r\n";
+    }
+
+    /** An address as a literal: IPv6 ones get the "IPv6:" prefix of RFC 5321. */
+    private static String ipLiteral(String addr) {
+        if (addr == null || addr.isEmpty()) return "";
+        String a = addr.startsWith("/") ? addr.substring(1) : addr;
+        if (a.startsWith("[") && a.endsWith("]")) a = a.substring(1, a.length() - 1);
+        return a.matches("(?i).*:[0-9a-f]*:.*") && !a.startsWith("IPv6:") ? "IPv6:" + a : a;
+    }
+
+    private static String localhostName(MessageContext msg) {
+        return msg.attachment(org.amavisd.policy.bank.PolicyBank.class)
+                .flatMap(b -> b.get("localhost_name"))
+                .map(PerlValue::asString)
+                .filter(x -> !x.isEmpty())
+                .orElse("localhost");
     }
 }

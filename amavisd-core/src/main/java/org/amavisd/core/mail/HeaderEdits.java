@@ -53,6 +53,18 @@ public record HeaderEdits(List<String> prepend, Set<String> delete, String subje
      * X-Spam-Status.
      */
     public HeaderEdits withPrependedFolded(String name, String value) {
+        List<String> p = new ArrayList<>(prepend);
+        p.add(foldAtMarks(name, value));
+        return new HeaderEdits(p, delete, subjectTag);
+    }
+
+    /**
+     * "name: value" where each LF in {@code value} marks a place the field may be folded (the
+     * blank after it starting the continuation line): the pieces are joined on one line while it
+     * stays within 78 characters, as amavisd-new wraps its structured fields. CRLF between lines,
+     * none at the end.
+     */
+    public static String foldAtMarks(String name, String value) {
         String[] pieces = value.replace("\r\n", "\n").split("\n", -1);
         StringBuilder out = new StringBuilder();
         StringBuilder line = new StringBuilder(name).append(": ").append(pieces[0]);
@@ -65,10 +77,7 @@ public record HeaderEdits(List<String> prepend, Set<String> delete, String subje
             }
             line.append(piece);
         }
-        out.append(line);
-        List<String> p = new ArrayList<>(prepend);
-        p.add(out.toString());
-        return new HeaderEdits(p, delete, subjectTag);
+        return out.append(line).toString();
     }
 
     /** These edits and a whole field, folded already (CRLF and a blank between its lines), added at the top. */

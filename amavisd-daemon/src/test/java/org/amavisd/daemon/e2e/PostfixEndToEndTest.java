@@ -98,9 +98,11 @@ class PostfixEndToEndTest {
         for (String msg : services.delivered(m)) {
             assertThat(msg)
                     .containsPattern(
-                            "Received: from mta\\.example\\.test \\(\\[127\\.0\\.0\\.1\\]\\)\r?\n\tby amavis\\.e2e\\.test "
-                                    + "\\(amavis, port " + services.filterPort
-                                    + "\\) with ESMTP\r?\n\tid [A-Za-z0-9_-]{12};");
+                            // amavisd-new's layout: "by" our HELO name, then our host name and address
+                            "Received: from mta\\.example\\.test \\(\\[127\\.0\\.0\\.1\\]\\)\r?\n by localhost "
+                                    + "\\(amavis\\.e2e\\.test \\[127\\.0\\.0\\.1\\]\\) \\(amavis, port "
+                                    + services.filterPort
+                                    + "\\) with ESMTP\r?\n id [A-Za-z0-9_-]{12}; [A-Z][a-z]{2}, [ 1-3][0-9] ");
             assertThat(msg).contains("body of " + m);
         }
         assertThat(services.delivered(m))
