@@ -75,7 +75,15 @@ final class DkimChecks implements MessageProcessor {
         PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
         if (bank.isTrue("enable_dkim_verification")) {
             long t0 = System.nanoTime();
-            VerificationResult vr = verifier.verify(msg.messageFile());
+            VerificationResult vr;
+            try {
+                vr = verifier.verify(msg.messageFile());
+            } catch (RuntimeException e) {
+                // a signature that breaks the library must not tempfail the message for ever
+                log.warn("DKIM verification failed, going on without it: {}", e.toString());
+                next.process(msg);
+                return;
+            }
             Timing.of(msg).since("dkim", t0);
             msg.attach(VerificationResult.class, vr);
             if (!vr.unsigned()) log.info("DKIM: {}", String.join(", ", AuthenticationResults.summary(vr.signatures())));

@@ -141,7 +141,9 @@ final class SpamChecks implements MessageProcessor {
                     if (!c.testsString().isEmpty()) tests.add(c.testsString());
                     if (scannerName == null) scannerName = s.name();
                     log.debug("spam scanner {}: score {}, tests [{}]", s.name(), c.score(), c.testsString());
-                } catch (SpamScanException e) {
+                } catch (SpamScanException | RuntimeException e) {
+                    // (a RuntimeException is a bug of the client, handled as a failed scanner so
+                    // that no message is tempfailed for ever by it)
                     log.warn("spam_scan FAILED: {}: {}", s.name(), e.getMessage());
                     if (bank.isTrue("spam_scanners_failure_is_fatal")) {
                         SmtpReply tf = SmtpReply.of(

@@ -250,6 +250,22 @@ class DkimDaemonTest {
     }
 
     @Test
+    void aBrokenSignatureIsAResultNotATempfail() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp();
+                LoopbackDnsServer dns = new LoopbackDnsServer(false)) {
+            int port = start(
+                    mta.port(),
+                    "$enable_dkim_verification = 1;\n$dkim_dns_resolver = '127.0.0.1:"
+                            + dns.address().getPort() + "';\n@local_domains_acl = ('example.net');\n");
+            String broken = "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; b=%%%; bh=!!!; h=\r\n"
+                    + "DKIM-Signature: garbage without tags\r\n" + MSG;
+            assertThat(send(port, broken, "bob@example.net")).startsWith("250 ");
+            assertThat(mta.messages().get(0).data())
+                    .containsPattern("Authentication-Results: amavis\\.test \\(amavis\\);");
+        }
+    }
+
+    @Test
     void genrsaAndShowkeysOnTheCommandLine() throws Exception {
         Path key = dir.resolve("k.pem");
         PrintStream out = System.out;
