@@ -153,7 +153,12 @@ final class RelayingProcessor implements MessageProcessor {
         String local = ipLiteral(s.localAddress());
         if (!local.isEmpty())
             v.append(" (").append(myhostname).append(" [").append(local).append("])");
-        v.append(" (amavis, port ").append(s.localPort()).append(')');
+        String product = msg.attachment(org.amavisd.policy.bank.PolicyBank.class)
+                .flatMap(b -> b.get("myproduct_name"))
+                .map(PerlValue::asString)
+                .filter(x -> !x.isEmpty())
+                .orElse("amavis");
+        v.append(" (").append(product).append(", port ").append(s.localPort()).append(')');
         String proto = s.protocol() == null ? "SMTP" : s.protocol();
         if (proto.matches("(?i)SMTP|(ES|L|UTF8S|UTF8L)MTPS?A?"))
             v.append("\n with ").append(proto);
