@@ -227,15 +227,6 @@ final class ContentChecks implements MessageProcessor {
     }
 
     private static long number(PolicyBank bank, String name, long dflt) {
-        return bank.get(name)
-                .filter(PerlValue::isDefined)
-                .map(v -> {
-                    try {
-                        return (long) Double.parseDouble(v.asString().trim());
-                    } catch (NumberFormatException e) {
-                        return dflt;
-                    }
-                })
-                .orElse(dflt);
+        return BankValues.integer(bank, name, dflt);
     }
 }

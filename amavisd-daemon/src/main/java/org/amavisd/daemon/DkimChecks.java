@@ -87,10 +87,7 @@ final class DkimChecks implements MessageProcessor {
             Timing.of(msg).since("dkim", t0);
             msg.attach(VerificationResult.class, vr);
             if (!vr.unsigned()) log.info("DKIM: {}", String.join(", ", AuthenticationResults.summary(vr.signatures())));
-            int minBits = (int) bank.get("dkim_minimum_key_bits")
-                    .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : java.util.Optional.empty())
-                    .orElse(1024L)
-                    .longValue();
+            int minBits = (int) BankValues.integer(bank, "dkim_minimum_key_bits", 1024);
             var chain = banks.chain(bank, "author_to_policy_bank_maps");
             List<String> names = AuthorPolicy.policyBanks(
                     vr,

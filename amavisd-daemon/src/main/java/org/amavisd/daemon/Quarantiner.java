@@ -102,10 +102,7 @@ final class Quarantiner {
                 log.info("$QUARANTINEDIR is undefined: local quarantine '{}' skipped", m);
                 continue;
             }
-            int levels = (int) bank.get("quarantine_subdir_levels")
-                    .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : Optional.empty())
-                    .orElse(0L)
-                    .longValue();
+            int levels = (int) BankValues.integer(bank, "quarantine_subdir_levels", 0);
             out.add(new LocalQuarantine(dir, levels)
                     .store(
                             msg,

@@ -210,10 +210,7 @@ final class SpamChecks implements MessageProcessor {
         var vr = msg.attachment(org.amavisd.dkim.VerificationResult.class);
         if (vr.isEmpty()) return Optional.empty();
         var chain = banks.chain(bank, "signer_reputation_maps");
-        int minBits = (int) bank.get("dkim_minimum_key_bits")
-                .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : Optional.empty())
-                .orElse(1024L)
-                .longValue();
+        int minBits = (int) BankValues.integer(bank, "dkim_minimum_key_bits", 1024);
         return org.amavisd.dkim.AuthorPolicy.bestReputation(
                 vr.get(),
                 key -> chain.lookup(PolicyBanks.key(bank, key))
@@ -231,14 +228,7 @@ final class SpamChecks implements MessageProcessor {
     }
 
     private static double reputationFactor(PolicyBank bank) {
-        try {
-            return Double.parseDouble(bank.get("reputation_factor")
-                    .map(PerlValue::asString)
-                    .orElse("0.2")
-                    .trim());
-        } catch (NumberFormatException e) {
-            return 0.2;
-        }
+        return BankValues.decimal(bank, "reputation_factor", 0.2);
     }
 
     /** Whether the recipient's spam level is at or above the cutoff its maps give (false without either). */
