@@ -15,7 +15,10 @@ import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.smtp.testing.ScriptedClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Content checks through a real Postfix on both sides, a real clamd and a real spamd, with
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * discarded and quarantined, and GTUBE is quarantined and discarded for a local recipient while a
  * spam lover gets it tagged.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostfixContentEndToEndTest {
     private static MailServices services;
     private static Amavisd daemon;
@@ -247,5 +251,25 @@ class PostfixContentEndToEndTest {
                 .containsPattern("Blocked SPAM \\{DiscardedInbound,Quarantined\\}, .* -> <bob@example.net>")
                 .doesNotContain("INFECTED");
         assertThat(services.delivered(m)).isEmpty();
+    }
+
+    /** Runs last: it stops clamd. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void withClamdStoppedMidRunMailPassesUncheckedAndTaggedAsAmavisdNewDoes() throws Exception {
+        long pid = Long.parseLong(
+                Files.readString(services.state.resolve("pids/clamd.pid")).trim());
+        ProcessHandle clamd = ProcessHandle.of(pid).orElseThrow();
+        clamd.destroy();
+        clamd.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        String m = marker();
+        // the default ($virus_scanners_failure_is_fatal undef): CC_UNCHECKED, D_PASS, the subject tagged
+        assertThat(send(List.of("bob@example.net"), m, "notes.txt")).startsWith("250");
+        await().atMost(MailServices.deliveryWait())
+                .until(() -> services.delivered(m).size() == 1);
+        assertThat(services.delivered(m).get(0))
+                .contains("Subject: ***UNCHECKED*** e2e " + m)
+                .doesNotContain("X-Virus-Scanned");
+        assertThat(logLines(m)).contains("Passed UNCHECKED");
     }
 }
