@@ -130,11 +130,7 @@ final class AdminNotifier {
 
     /** The words of the subject for a category, as amavisd-new's admin template has them. */
     static String what(Ccat c, MessageContext msg) {
-        String banned = msg.recipients().stream()
-                .map(Recipient::bannedReason)
-                .filter(s -> s != null && !s.isEmpty())
-                .findFirst()
-                .orElse("");
+        String banned = Alerts.firstBannedReason(msg).orElse("");
         return switch (c.major()) {
             case VIRUS ->
                 "VIRUS ("
@@ -182,9 +178,7 @@ final class AdminNotifier {
                 .toList();
         if (!banned.isEmpty())
             line(h, "Banned " + (banned.size() == 1 ? "name" : "names") + ": " + String.join(", ", banned));
-        List<String> bad = msg.attachment(ContentChecks.Findings.class)
-                .map(ContentChecks.Findings::badHeaders)
-                .orElse(List.of());
+        List<String> bad = Alerts.badHeaders(msg);
         if (!bad.isEmpty()) {
             line(h, "Bad header:");
             for (String b : bad) line(h, "  " + b);

@@ -39,41 +39,42 @@ final class HeaderEditor {
         Map<Recipient, HeaderEdits> edits = new LinkedHashMap<>();
         Set<Recipient> taggedRecipients = new HashSet<>();
         PerlValue subjectTags = bank.get("subject_tag_maps_by_ccat").orElse(PerlValue.UNDEF);
+        // what is the same for every copy, found once
+        String hold = msg.attachment(ContentChecks.Findings.class)
+                .map(ContentChecks.Findings::hold)
+                .orElse(null);
+        Optional<VirusFindings> virus = msg.attachment(VirusFindings.class);
+        List<String> problems = Alerts.badHeaders(msg);
+        Optional<SpamChecks.SpamFindings> spam = msg.attachment(SpamChecks.SpamFindings.class);
+        var dkim = msg.attachment(org.amavisd.dkim.VerificationResult.class);
+        String authserv = org.amavisd.dkim.AuthenticationResults.authservId(
+                bank.get("myauthservid").map(PerlValue::asString).orElse(null), myhostname);
+        String authResults = dkim.map(
+                        v -> org.amavisd.dkim.AuthenticationResults.field(authserv, v.signatures(), true, false))
+                .orElse(null);
         for (Recipient r : msg.recipients()) {
             if (r.isDone()) continue;
             // X-Amavis-Hold: only our own, with the reason decoding stopped early
             HeaderEdits e = HeaderEdits.NONE.withDeleted("X-Amavis-Hold");
-            String hold = msg.attachment(ContentChecks.Findings.class)
-                    .map(ContentChecks.Findings::hold)
-                    .orElse(null);
             if (hold != null) e = e.withPrepended("X-Amavis-Hold", hold);
             boolean tagged = false;
             if (quarantined && r.isLocal())
                 e = e.withPrepended("X-Quarantine-ID", "<" + msg.mailId().id() + ">");
-            Optional<VirusFindings> virus = msg.attachment(VirusFindings.class);
             if (virus.isPresent() && addsVirusScanned(bank, r)) {
                 e = e.withPrepended(
                         bank.get("X_HEADER_TAG").map(PerlValue::asString).orElse("X-Virus-Scanned"),
                         bank.get("X_HEADER_LINE").map(PerlValue::asString).orElse(""));
             }
             if (r.contents().contains(ContentCategory.VIRUS) && virus.isPresent()) {
-                e = e.withPrepended(
-                        "X-Amavis-Alert",
-                        "INFECTED, message contains virus: " + virus.get().joined());
+                e = e.withPrepended("X-Amavis-Alert", Alerts.virus(virus.get()));
                 tagged = true;
             }
             if (r.contents().contains(ContentCategory.BANNED) && r.bannedReason() != null) {
-                e = e.withPrepended("X-Amavis-Alert", "BANNED, message contains " + r.bannedReason());
+                e = e.withPrepended("X-Amavis-Alert", Alerts.banned(r.bannedReason()));
                 tagged = true;
             }
-            if (r.contents().contains(ContentCategory.BAD_HEADER)) {
-                List<String> problems = msg.attachment(ContentChecks.Findings.class)
-                        .map(ContentChecks.Findings::badHeaders)
-                        .orElse(List.of());
-                if (!problems.isEmpty())
-                    e = e.withPrepended("X-Amavis-Alert", "BAD HEADER SECTION, " + problems.get(0));
-            }
-            Optional<SpamChecks.SpamFindings> spam = msg.attachment(SpamChecks.SpamFindings.class);
+            if (r.contents().contains(ContentCategory.BAD_HEADER) && !problems.isEmpty())
+                e = e.withPrepended("X-Amavis-Alert", Alerts.badHeader(problems.get(0)));
             if (spam.isPresent()) {
                 if (banks.chain(bank, "remove_existing_spam_headers_maps")
                         .isTrue(PolicyBanks.key(bank, r.address().address()))) {
@@ -85,16 +86,9 @@ final class HeaderEditor {
                     if (rs.get().tag2()) tagged = true;
                 }
             }
-            var dkim = msg.attachment(org.amavisd.dkim.VerificationResult.class);
             if (dkim.isPresent()) {
-                String authserv = org.amavisd.dkim.AuthenticationResults.authservId(
-                        bank.get("myauthservid").map(PerlValue::asString).orElse(null), myhostname);
                 e = e.withForeignClaimsRemoved(authserv);
-                if (r.isLocal()) {
-                    String ar = org.amavisd.dkim.AuthenticationResults.field(
-                            authserv, dkim.get().signatures(), true, false);
-                    if (ar != null) e = e.withPrependedField(ar);
-                }
+                if (r.isLocal() && authResults != null) e = e.withPrependedField(authResults);
             }
             if (r.isLocal()) {
                 String tag = subjectTag(subjectTags, r, settings, bank);
@@ -215,12 +209,9 @@ final class HeaderEditor {
         String local = at < 0 ? addr : addr.substring(0, at);
         String domain = at < 0 ? "" : addr.substring(at);
         if (bank.get("replace_existing_extension").map(PerlValue::isTrue).orElse(true)) {
-            for (int i = 1; i < local.length(); i++) { // the extension starts at the first delimiter, not at 0
-                if (delim.indexOf(local.charAt(i)) >= 0) {
-                    local = local.substring(0, i);
-                    break;
-                }
-            }
+            // the lookup keys' own split (at the first delimiter after the first character), case kept
+            String bare = new org.amavisd.policy.lookup.LookupKey(addr, delim, true).localPartWithoutExtension();
+            if (bare != null) local = bare;
         }
         r.setRelayAddress(new org.amavisd.core.mail.EmailAddress(local + delim.charAt(0) + ext + domain));
         return true;

@@ -85,10 +85,7 @@ final class MessageLog implements MessageListener {
     static String word(Ccat c, MessageContext msg) {
         StringBuilder sb = new StringBuilder(c.logName());
         if (c.major() == ContentCategory.BANNED) {
-            msg.recipients().stream()
-                    .map(Recipient::bannedReason)
-                    .filter(x -> x != null && !x.isEmpty())
-                    .findFirst()
+            Alerts.firstBannedReason(msg)
                     .ifPresent(x -> sb.append(" (").append(x).append(')'));
         }
         if (c.major() == ContentCategory.VIRUS)

@@ -59,22 +59,21 @@ final class Quarantiner {
             Function<String, Optional<PerlValue>> settings,
             Iterable<Recipient> recipients)
             throws QuarantineException {
-        PerlValue methods = bank.get("quarantine_method_by_ccat").orElse(PerlValue.UNDEF);
         PerlValue toMaps = bank.get("quarantine_to_maps_by_ccat").orElse(PerlValue.UNDEF);
+        Map<Ccat, PerlValue> methodByCcat =
+                CcatTables.asCcatMap(bank.get("quarantine_method_by_ccat").orElse(PerlValue.UNDEF), settings);
+        Map<Ccat, PerlValue> toByCcat = CcatTables.asCcatMap(toMaps, settings);
         Map<String, List<String>> byMethod = new LinkedHashMap<>();
         Map<String, String> ccatOf = new LinkedHashMap<>();
         for (Recipient r : recipients) {
             Ccat b = r.contents().effective();
-            String method = r.contents()
-                    .setting(CcatTables.asCcatMap(methods, settings))
-                    .map(PerlValue::asString)
-                    .orElse("");
+            String method =
+                    r.contents().setting(methodByCcat).map(PerlValue::asString).orElse("");
             if (method.isBlank()) continue;
             if (b.major() == ContentCategory.SPAM
                     && SpamChecks.atOrAbove(banks, msg, bank, r, "spam_quarantine_cutoff_level_maps"))
                 continue; // spam beyond $sa_quarantine_cutoff_level is not worth keeping
-            PerlValue to =
-                    r.contents().setting(CcatTables.asCcatMap(toMaps, settings)).orElse(PerlValue.UNDEF);
+            PerlValue to = r.contents().setting(toByCcat).orElse(PerlValue.UNDEF);
             String q = to.isDefined()
                     ? banks.chainOf(
                                     ByCcat.accessorName(CcatTables.rawEntry(toMaps, b))
@@ -90,6 +89,8 @@ final class Quarantiner {
         }
         if (byMethod.isEmpty()) return List.of();
         Path dir = quarantineDir(bank);
+        int levels = (int) BankValues.integer(bank, "quarantine_subdir_levels", 0);
+        byte[] fields = null; // the same for every copy: made once, when the first is written
         List<QuarantineResult> out = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : byMethod.entrySet()) {
             QuarantineMethod m = QuarantineMethod.parse(e.getKey());
@@ -102,19 +103,18 @@ final class Quarantiner {
                 log.info("$QUARANTINEDIR is undefined: local quarantine '{}' skipped", m);
                 continue;
             }
-            int levels = (int) BankValues.integer(bank, "quarantine_subdir_levels", 0);
+            if (fields == null) fields = quarantineFields(msg);
             out.add(new LocalQuarantine(dir, levels)
                     .store(
                             msg,
                             m,
                             ccatOf.get(e.getKey()),
                             e.getValue().stream().distinct().toList(),
-                            quarantineFields(msg)));
+                            fields));
         }
         return out;
     }
 
-    /** The alerts and our Received field, which amavisd-new writes into the quarantined copy. */
     /**
      * The X-Spam-* fields amavisd-new writes into every quarantined copy once spam scanning is
      * configured, whether the check ran or not (then "score=x"): the first recipient's view, with
@@ -162,22 +162,16 @@ final class Quarantiner {
                 .orElse("x");
     }
 
+    /** The alerts, the spam fields and our Received field, which amavisd-new writes into the quarantined copy. */
     private byte[] quarantineFields(MessageContext msg) {
         HeaderEdits e = HeaderEdits.NONE;
         Optional<VirusFindings> virus = msg.attachment(VirusFindings.class);
         if (virus.isPresent() && virus.get().infected())
-            e = e.withPrepended(
-                    "X-Amavis-Alert",
-                    "INFECTED, message contains virus: " + virus.get().joined());
-        Optional<String> banned = msg.recipients().stream()
-                .map(Recipient::bannedReason)
-                .filter(s -> s != null && !s.isEmpty())
-                .findFirst();
-        if (banned.isPresent()) e = e.withPrepended("X-Amavis-Alert", "BANNED, message contains " + banned.get());
-        List<String> bad = msg.attachment(ContentChecks.Findings.class)
-                .map(ContentChecks.Findings::badHeaders)
-                .orElse(List.of());
-        if (!bad.isEmpty()) e = e.withPrepended("X-Amavis-Alert", "BAD HEADER SECTION, " + bad.get(0));
+            e = e.withPrepended("X-Amavis-Alert", Alerts.virus(virus.get()));
+        Optional<String> banned = Alerts.firstBannedReason(msg);
+        if (banned.isPresent()) e = e.withPrepended("X-Amavis-Alert", Alerts.banned(banned.get()));
+        List<String> bad = Alerts.badHeaders(msg);
+        if (!bad.isEmpty()) e = e.withPrepended("X-Amavis-Alert", Alerts.badHeader(bad.get(0)));
         if (spamCode) e = spamFields(e, msg);
         String received = RelayingProcessor.receivedHeader(myhostname, msg, msg.recipients());
         byte[] a = e.prependBytes();
