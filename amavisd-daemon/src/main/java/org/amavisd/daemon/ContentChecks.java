@@ -70,14 +70,22 @@ final class ContentChecks implements MessageProcessor {
          */
         List<org.amavisd.core.ccat.Ccat> messageCategories() {
             org.amavisd.core.ccat.CcatList c = new org.amavisd.core.ccat.CcatList();
-            if (decoded != null && decoded.undecipherable())
-                c.add(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_ENCRYPTED);
-            if (decoded != null && decoded.overLimits())
-                c.add(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_OVER_LIMITS);
+            unchecked().forEach(c::add);
             header.ccat().ifPresent(c::add);
             if (badHeaders.size() > header.problems().size())
                 c.add(ContentCategory.BAD_HEADER, ContentCategory.BADH_MIME);
             return c.entries();
+        }
+
+        /** CC_UNCHECKED with its minors when decoding met an encrypted part or stopped at a limit. */
+        List<org.amavisd.core.ccat.Ccat> unchecked() {
+            List<org.amavisd.core.ccat.Ccat> out = new ArrayList<>();
+            if (decoded != null && decoded.undecipherable())
+                out.add(org.amavisd.core.ccat.Ccat.of(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_ENCRYPTED));
+            if (decoded != null && decoded.overLimits())
+                out.add(org.amavisd.core.ccat.Ccat.of(
+                        ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_OVER_LIMITS));
+            return out;
         }
 
         /** Why decoding stopped early (amavisd-new's "hold" reason, for X-Amavis-Hold), or null. */
@@ -103,7 +111,9 @@ final class ContentChecks implements MessageProcessor {
         List<String> badHeaders = new ArrayList<>(header.problems());
         if (mimeError != null) badHeaders.add("MIME error: " + mimeError);
         if (!badHeaders.isEmpty()) log.debug("bad header: {}", badHeaders);
-        msg.attach(Findings.class, new Findings(decoded, header, List.copyOf(badHeaders)));
+        Findings findings = new Findings(decoded, header, List.copyOf(badHeaders));
+        msg.attach(Findings.class, findings);
+        List<org.amavisd.core.ccat.Ccat> unchecked = findings.unchecked();
 
         Map<List<BannedTable>, BannedVerdict> verdicts = new java.util.HashMap<>();
         for (Recipient r : msg.recipients()) {
@@ -111,15 +121,9 @@ final class ContentChecks implements MessageProcessor {
             LookupKey key = PolicyBanks.key(bank, r.address().address());
             r.contents().add(ContentCategory.CLEAN);
             // as amavisd-new: not-fully-checked mail is CC_UNCHECKED for the recipients whose mail is virus-checked
-            if (decoded != null
-                    && (decoded.undecipherable() || decoded.overLimits())
-                    && !banks.chain(bank, "bypass_virus_checks_maps").isTrue(key)) {
-                r.contents().add(ContentCategory.UNCHECKED);
-                if (decoded.undecipherable())
-                    r.contents().add(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_ENCRYPTED);
-                if (decoded.overLimits())
-                    r.contents().add(ContentCategory.UNCHECKED, ContentCategory.UNCHECKED_OVER_LIMITS);
-            }
+            if (!unchecked.isEmpty()
+                    && !banks.chain(bank, "bypass_virus_checks_maps").isTrue(key))
+                unchecked.forEach(r.contents()::add); // each brings CC_UNCHECKED itself
             long limit = banks.chain(bank, "message_size_limit_maps")
                     .lookup(key)
                     .flatMap(v -> v instanceof PerlValue.Str s ? s.asLong() : Optional.empty())
