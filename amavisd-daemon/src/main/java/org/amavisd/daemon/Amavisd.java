@@ -160,12 +160,12 @@ public final class Amavisd {
         DsnSender dsn = new DsnSender(s.myhostname(), s.notifyMethod(), relay);
         // the stages of one message, built from the last one back
         MessageProcessor relaying = new RelayingProcessor(
-                        s.myhostname(),
-                        s.forwardMethod(),
-                        relay,
-                        dsn,
-                        new AdminNotifier(l.banks(), s.myhostname(), s.notifyMethod(), relay))
-                .withSigning(l.dkimSigner() == null ? null : new DkimSigning(l.banks(), l.dkimSigner()));
+                s.myhostname(),
+                s.forwardMethod(),
+                relay,
+                dsn,
+                new AdminNotifier(l.banks(), s.myhostname(), s.notifyMethod(), relay),
+                l.dkimSigner() == null ? null : new DkimSigning(l.banks(), l.dkimSigner()));
         MessageProcessor decisions =
                 new Decisions(l.banks(), s.myhostname(), !l.spamScanners().isEmpty(), relaying);
         MessageProcessor spam = new SpamChecks(l.banks(), l.spamScanners(), decisions);

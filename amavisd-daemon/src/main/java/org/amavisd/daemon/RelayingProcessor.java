@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.amavisd.core.ccat.Destiny;
 import org.amavisd.core.dsn.DeliveryStatusNotification;
 import org.amavisd.core.mail.HeaderEdits;
 import org.amavisd.core.mail.MessageContext;
@@ -38,25 +37,25 @@ final class RelayingProcessor implements MessageProcessor {
     private final DsnSender dsn;
 
     private final AdminNotifier admins;
-    private DkimSigning signer;
-
-    /** Signs originating mail per recipient group ($enable_dkim_signing), or not when null. */
-    RelayingProcessor withSigning(DkimSigning signer) {
-        this.signer = signer;
-        return this;
-    }
+    private final DkimSigning signer;
 
     RelayingProcessor(String myhostname, ForwardMethod forwardMethod, SmtpRelayClient relay, DsnSender dsn) {
-        this(myhostname, forwardMethod, relay, dsn, null);
+        this(myhostname, forwardMethod, relay, dsn, null, null);
     }
 
+    /**
+     * @param admins tells the administrators, or nobody when null
+     * @param signer signs originating mail per recipient group ($enable_dkim_signing), or nothing when null
+     */
     RelayingProcessor(
             String myhostname,
             ForwardMethod forwardMethod,
             SmtpRelayClient relay,
             DsnSender dsn,
-            AdminNotifier admins) {
+            AdminNotifier admins,
+            DkimSigning signer) {
         this.admins = admins;
+        this.signer = signer;
         this.myhostname = myhostname;
         this.forwardMethod = forwardMethod;
         this.relay = relay;
@@ -81,10 +80,10 @@ final class RelayingProcessor implements MessageProcessor {
             relay.relay(forwardMethod(msg), msg, g.getValue(), prefix, edits1);
         }
         Timing.of(msg).since("relay", t0);
-        reportFailures(msg);
-        if (admins != null
-                && msg.recipients().stream()
-                        .noneMatch(r -> r.reply() != null && r.reply().isTransient()))
+        boolean anyTempfailed = msg.recipients().stream()
+                .anyMatch(r -> r.reply() != null && r.reply().isTransient());
+        reportFailures(msg, anyTempfailed);
+        if (admins != null && !anyTempfailed)
             admins.notifyAdmins(msg); // not for a message that is tempfailed and comes again
     }
 
@@ -96,21 +95,16 @@ final class RelayingProcessor implements MessageProcessor {
      * cannot be sent, the message is tempfailed instead (the recipients already served may then
      * get it twice, but no failure goes unreported).
      */
-    private void reportFailures(MessageContext msg) {
+    private void reportFailures(MessageContext msg, boolean anyTempfailed) {
         boolean lmtp = msg.session().isLmtp();
-        if (!lmtp
-                && msg.recipients().stream()
-                        .anyMatch(r -> r.reply() != null && r.reply().isTransient())) {
+        if (!lmtp && anyTempfailed) {
             return; // the whole message is tempfailed and comes again: report nothing now
         }
         boolean allRejected = msg.recipients().stream()
-                .allMatch(r -> r.reply() != null
-                        && r.reply().isPermanent()
-                        && !(r.done() == Recipient.Done.BY_FILTER && r.destiny() == Destiny.BOUNCE));
+                .allMatch(r -> r.reply() != null && r.reply().isPermanent() && !r.bouncedByFilter());
         List<Recipient> failed = msg.recipients().stream()
                 .filter(r -> r.reply() != null && r.reply().isPermanent())
-                .filter(r -> (r.done() == Recipient.Done.BY_FILTER && r.destiny() == Destiny.BOUNCE)
-                        || (!lmtp && !allRejected))
+                .filter(r -> r.bouncedByFilter() || (!lmtp && !allRejected))
                 .toList();
         if (failed.isEmpty()) {
             msg.setRejectionsReported(true);

@@ -90,6 +90,9 @@ final class SpamChecks implements MessageProcessor {
         next.process(msg);
     }
 
+    /** How a recipient stands to the sender before any scan: bypass, white/black list, soft-list points. */
+    private record Listing(boolean bypassed, boolean white, boolean black, double points) {}
+
     /** False when the message was tempfailed. */
     private boolean check(MessageContext msg) throws Exception {
         PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
@@ -104,8 +107,7 @@ final class SpamChecks implements MessageProcessor {
         LookupKey senderKey = PolicyBanks.key(bank, msg.sender().address());
         SqlWbList sqlWbList =
                 banks.sql().map(org.amavisd.policy.lookup.SqlLookups::wbList).orElse(null);
-        Map<Recipient, double[]> boost = new LinkedHashMap<>();
-        Map<Recipient, boolean[]> wb = new LinkedHashMap<>();
+        Map<Recipient, Listing> listings = new LinkedHashMap<>();
         boolean scanNeeded = false;
         for (Recipient r : msg.recipients()) {
             if (r.isDone()) continue;
@@ -121,13 +123,12 @@ final class SpamChecks implements MessageProcessor {
             boolean white = hard
                     ? sql.kind() == SqlWbList.Kind.WHITELISTED
                     : banks.chain(bank, "whitelist_sender_maps").isTrue(senderKey);
-            wb.put(r, new boolean[] {bypassed, white, black});
             double points =
                     sql != null && sql.scoreBoost() != 0 ? sql.scoreBoost() : softListPoints(bank, key, senderKey);
-            boost.put(r, new double[] {points});
+            listings.put(r, new Listing(bypassed, white, black, points));
             if (!bypassed && !white && !black) scanNeeded = true;
         }
-        if (wb.isEmpty()) return true;
+        if (listings.isEmpty()) return true;
         Double score = null;
         List<String> tests = new ArrayList<>();
         String scannerName = null;
@@ -166,11 +167,13 @@ final class SpamChecks implements MessageProcessor {
         }
         Optional<org.amavisd.dkim.AuthorPolicy.Reputation> reputation = signerReputation(msg, bank);
         Map<Recipient, RecipientSpam> out = new LinkedHashMap<>();
-        for (Map.Entry<Recipient, boolean[]> e : wb.entrySet()) {
+        for (Map.Entry<Recipient, Listing> e : listings.entrySet()) {
             Recipient r = e.getKey();
-            boolean bypassed = e.getValue()[0], white = e.getValue()[1], black = e.getValue()[2];
+            boolean bypassed = e.getValue().bypassed(),
+                    white = e.getValue().white(),
+                    black = e.getValue().black();
             LookupKey key = PolicyBanks.key(bank, r.address().address());
-            double points = boost.get(r)[0];
+            double points = e.getValue().points();
             Double level = score == null && points == 0 ? null : (score == null ? 0 : score) + points;
             List<String> t = new ArrayList<>();
             if (points != 0) t.add("AM.WBL=" + SpamFormat.number(points));

@@ -108,6 +108,11 @@ public final class Recipient {
         return queuedAs;
     }
 
+    /** Bounced by our own destiny (D_BOUNCE), not by the back end: the sender hears it from our DSN. */
+    public synchronized boolean bouncedByFilter() {
+        return done == Done.BY_FILTER && destiny == Destiny.BOUNCE;
+    }
+
     /** Records the back-end MTA's answer for this recipient. */
     public synchronized void doneByMta(SmtpReply reply, String queuedAs) {
         this.reply = Objects.requireNonNull(reply);

@@ -46,7 +46,7 @@ public final class ReplyFolding {
         for (Recipient r : recipients) {
             SmtpReply reply = r.reply();
             boolean byFilter = r.done() == Recipient.Done.BY_FILTER;
-            if (byFilter && r.destiny() == Destiny.BOUNCE && reply.isPermanent()) {
+            if (r.bouncedByFilter() && reply.isPermanent()) {
                 bounced++;
             } else if (reply.isPermanent()) {
                 rejected++;
@@ -97,10 +97,7 @@ public final class ReplyFolding {
      */
     public static SmtpReply forRecipient(Recipient r, String logId, boolean rejectionsReported) {
         SmtpReply reply = r.reply();
-        if (reply != null
-                && r.done() == Recipient.Done.BY_FILTER
-                && r.destiny() == Destiny.BOUNCE
-                && reply.isPermanent()) {
+        if (reply != null && r.bouncedByFilter() && reply.isPermanent()) {
             return rejectionsReported
                     ? SmtpReply.of(250, "2.5.0", "Ok, id=" + logId + ", BOUNCE")
                     : SmtpReply.of(451, "4.5.0", "id=" + logId + " - the bounce could not be sent: temporary failure");
