@@ -18,7 +18,6 @@ import org.amavisd.dkim.KeyCommands;
 import org.amavisd.dkim.LoopbackDnsServer;
 import org.amavisd.dkim.SigningKey;
 import org.amavisd.dkim.VerificationResult;
-import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
 import org.junit.jupiter.api.AfterEach;
@@ -46,15 +45,7 @@ class DkimDaemonTest {
     }
 
     private int start(int backEnd, String extra) throws Exception {
-        Path conf = dir.resolve("amavisd.conf");
-        Files.writeString(
-                conf,
-                "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = 0;\n$inet_socket_bind = '127.0.0.1';\n"
-                        + "$myhostname = 'amavis.test';\n$LOGFILE = '" + dir.resolve("amavisd.log")
-                        + "';\n$forward_method = 'smtp:[127.0.0.1]:" + backEnd + "';\n"
-                        + "$notify_method = $forward_method;\n" + extra + "1;\n");
-        daemon = new Amavisd(() -> AmavisConf.load(conf), s -> s, false);
-        daemon.start();
+        daemon = TestDaemon.start(dir, backEnd, extra);
         return daemon.ports().get(0);
     }
 
@@ -84,6 +75,17 @@ class DkimDaemonTest {
     /** Originating mail (the port's bank sets originating) with signing on and a key for its domain. */
     private String signingConf(Path key) {
         return "$enable_dkim_signing = 1;\n$originating = 1;\n" + "dkim_key('example.com', 'sel', '" + key + "');\n";
+    }
+
+    /** The message as a signing daemon relays it (the daemon is stopped again). */
+    private String signedByOurDaemon(Path key, String extra, String message) throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), signingConf(key) + extra);
+            send(port, message, "bob@example.net");
+            return mta.messages().get(0).data();
+        } finally {
+            daemon.stop();
+        }
     }
 
     @Test
@@ -136,13 +138,7 @@ class DkimDaemonTest {
     @Test
     void incomingSignaturesAreVerifiedAndTheAuthorsSignatureLoadsItsBank() throws Exception {
         Path key = key();
-        String signed;
-        try (RecordingMta mta = RecordingMta.smtp()) {
-            int port = start(mta.port(), signingConf(key));
-            send(port, MSG, "bob@example.net");
-            signed = mta.messages().get(0).data();
-        }
-        daemon.stop();
+        String signed = signedByOurDaemon(key, "", MSG);
         try (RecordingMta mta = RecordingMta.smtp();
                 LoopbackDnsServer dns = new LoopbackDnsServer(false)) {
             dns.publish("sel._domainkey.example.com", txt(key));
@@ -166,18 +162,12 @@ class DkimDaemonTest {
     @Test
     void aThirdPartySignatureLoadsTheBankOfTheAuthorSignerPair() throws Exception {
         Path key = key();
-        String signed;
-        try (RecordingMta mta = RecordingMta.smtp()) {
-            // signed by example.com for an author at example.org: a third-party signature
-            int port = start(
-                    mta.port(),
-                    signingConf(key) + "@dkim_signature_options_bysender_maps = "
-                            + "( { 'carol@example.org' => { d => 'example.com' } } );\n");
-            send(port, MSG.replace("Alice <alice@example.com>", "Carol <carol@example.org>"), "bob@example.net");
-            signed = mta.messages().get(0).data();
-            assertThat(signed).startsWith("DKIM-Signature:").contains("d=example.com");
-        }
-        daemon.stop();
+        // signed by example.com for an author at example.org: a third-party signature
+        String signed = signedByOurDaemon(
+                key,
+                "@dkim_signature_options_bysender_maps = ( { 'carol@example.org' => { d => 'example.com' } } );\n",
+                MSG.replace("Alice <alice@example.com>", "Carol <carol@example.org>"));
+        assertThat(signed).startsWith("DKIM-Signature:").contains("d=example.com");
         try (RecordingMta mta = RecordingMta.smtp();
                 LoopbackDnsServer dns = new LoopbackDnsServer(false)) {
             dns.publish("sel._domainkey.example.com", txt(key));
@@ -196,13 +186,7 @@ class DkimDaemonTest {
     @Test
     void theSignersReputationMovesTheSpamLevel() throws Exception {
         Path key = key();
-        String signed;
-        try (RecordingMta mta = RecordingMta.smtp()) {
-            int port = start(mta.port(), signingConf(key));
-            send(port, MSG, "bob@example.net");
-            signed = mta.messages().get(0).data();
-        }
-        daemon.stop();
+        String signed = signedByOurDaemon(key, "", MSG);
         try (RecordingMta mta = RecordingMta.smtp();
                 LoopbackDnsServer dns = new LoopbackDnsServer(false)) {
             dns.publish("sel._domainkey.example.com", txt(key));
@@ -226,13 +210,7 @@ class DkimDaemonTest {
     @Test
     void aDnsServerThatDoesNotAnswerGivesTemperrorNotATempfail() throws Exception {
         Path key = key();
-        String signed;
-        try (RecordingMta mta = RecordingMta.smtp()) {
-            int port = start(mta.port(), signingConf(key));
-            send(port, MSG, "bob@example.net");
-            signed = mta.messages().get(0).data();
-        }
-        daemon.stop();
+        String signed = signedByOurDaemon(key, "", MSG);
         try (RecordingMta mta = RecordingMta.smtp();
                 LoopbackDnsServer dns = new LoopbackDnsServer(true)) {
             int port = start(

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
 import org.junit.jupiter.api.AfterEach;
@@ -35,15 +34,7 @@ class RejectionReportTest {
     }
 
     private int start(int backEnd, String extra) throws Exception {
-        Path conf = dir.resolve("amavisd.conf");
-        Files.writeString(
-                conf,
-                "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = 0;\n$inet_socket_bind = '127.0.0.1';\n"
-                        + "$myhostname = 'amavis.test';\n$LOGFILE = '" + dir.resolve("amavisd.log")
-                        + "';\n$forward_method = 'smtp:[127.0.0.1]:" + backEnd + "';\n"
-                        + "$notify_method = $forward_method;\n" + extra + "1;\n");
-        daemon = new Amavisd(() -> AmavisConf.load(conf), s -> s, false);
-        daemon.start();
+        daemon = TestDaemon.start(dir, backEnd, extra);
         return daemon.ports().get(0);
     }
 
