@@ -109,12 +109,7 @@ public final class RspamdClient implements SpamScanner {
     @Override
     public SpamCheck check(SpamRequest req) throws SpamScanException {
         long t0 = System.nanoTime();
-        SpamRequest.Sizes sizes;
-        try {
-            sizes = req.sizes();
-        } catch (IOException e) {
-            throw new SpamScanException(name, Kind.IO, "cannot read the message: " + e.getMessage(), e);
-        }
+        SpamRequest.Sizes sizes = req.sizes(name);
         long limit = SpamRequest.sizeLimit(sizes, options.mailBodySizeLimit(), HEADER_CAP, 0);
         long length = limit >= 0 ? Math.min(limit, sizes.total()) : sizes.total();
         HttpRequest.Builder b = HttpRequest.newBuilder(options.url())

@@ -64,10 +64,20 @@ public record SpamRequest(
     record Sizes(long total, long header, long body) {}
 
     /**
-     * Measures the message: the header section is everything before the empty line that ends it
-     * (its own CRLF not counted), the body everything after that empty line.
+     * Measures the message for the scanner named: the header section is everything before the empty line that ends it
+     * (its own CRLF not counted), the body everything after that empty line. A message that cannot
+     * be read is the scanner's I/O failure.
      */
-    Sizes sizes() throws IOException {
+    Sizes sizes(String scannerName) throws SpamScanException {
+        try {
+            return measure();
+        } catch (IOException e) {
+            throw new SpamScanException(
+                    scannerName, SpamScanException.Kind.IO, "cannot read the message: " + e.getMessage(), e);
+        }
+    }
+
+    private Sizes measure() throws IOException {
         long total = Files.size(message);
         long header = total;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(message), 65536)) {

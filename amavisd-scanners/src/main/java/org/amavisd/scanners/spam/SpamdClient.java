@@ -120,12 +120,7 @@ public final class SpamdClient implements SpamScanner {
     @Override
     public SpamCheck check(SpamRequest req) throws SpamScanException {
         long t0 = System.nanoTime();
-        SpamRequest.Sizes sizes;
-        try {
-            sizes = req.sizes();
-        } catch (IOException e) {
-            throw new SpamScanException(name, Kind.IO, "cannot read the message: " + e.getMessage(), e);
-        }
+        SpamRequest.Sizes sizes = req.sizes(name);
         long limit = SpamRequest.sizeLimit(sizes, options.mailBodySizeLimit(), HEADER_CAP, 1);
         // as amavisd-new: the size line notes the limit whenever there is one, and the limit
         // counts the prepended lines too
