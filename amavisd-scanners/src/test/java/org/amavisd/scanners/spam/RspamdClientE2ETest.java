@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.amavisd.scanners.LoopbackService;
 import org.amavisd.scanners.spam.SpamCheck.Verdict;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,14 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
  * (SERVICES=rspamd): the normal worker with the stock rules, no Redis, DNS unreachable.
  */
 class RspamdClientE2ETest {
-    static LoopbackServices rspamd;
+    static LoopbackService rspamd;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void start() throws Exception {
-        rspamd = LoopbackServices.start("rspamd", "/usr/bin/rspamd", "rspamd", 23833);
+        rspamd = LoopbackService.start("rspamd", "/usr/bin/rspamd", "rspamd", "RSPAMD_PORT", 23833);
     }
 
     @AfterAll
@@ -36,7 +37,7 @@ class RspamdClientE2ETest {
         return new RspamdClient(
                 "Local Rspamd",
                 new RspamdClient.Options(
-                        URI.create("http://127.0.0.1:" + rspamd.port + "/checkv2"),
+                        URI.create("http://127.0.0.1:" + rspamd.port() + "/checkv2"),
                         Duration.ofSeconds(60),
                         bodyLimit,
                         factor,

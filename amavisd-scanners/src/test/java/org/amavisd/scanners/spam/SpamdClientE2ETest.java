@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.amavisd.scanners.LoopbackService;
 import org.amavisd.scanners.spam.SpamCheck.Verdict;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,14 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Against a real spamd on loopback, started by testenv/start-services.sh (SERVICES=spamd). */
 class SpamdClientE2ETest {
-    static LoopbackServices spamd;
+    static LoopbackService spamd;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void start() throws Exception {
-        spamd = LoopbackServices.start("spamd", "/usr/sbin/spamd", "spamd", 23783);
+        spamd = LoopbackService.start("spamd", "/usr/sbin/spamd", "spamd", "SPAMD_PORT", 23783);
     }
 
     @AfterAll
@@ -34,7 +35,7 @@ class SpamdClientE2ETest {
         return new SpamdClient(
                 "SpamdClient",
                 new SpamdClient.Options(
-                        List.of(InetSocketAddress.createUnresolved("127.0.0.1", spamd.port)),
+                        List.of(InetSocketAddress.createUnresolved("127.0.0.1", spamd.port())),
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(60),
                         bodyLimit,

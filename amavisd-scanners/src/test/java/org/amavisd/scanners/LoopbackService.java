@@ -1,4 +1,4 @@
-package org.amavisd.scanners.spam;
+package org.amavisd.scanners;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -8,72 +8,82 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * spamd or rspamd on a loopback port, started and stopped by the project's own
+ * A real clamd, spamd or rspamd on a loopback port, started and stopped by the project's own
  * testenv/start-services.sh and stop-services.sh in a private state directory under /tmp. Gated by
  * the system property amavisd.e2e like the other end-to-end tests: "off" skips, "required" fails
  * when a prerequisite is missing, anything else skips with the reason.
  */
-final class LoopbackServices {
-    final String service;
-    final int port;
-    final Path state;
+public final class LoopbackService {
+    private final String service;
+    private final int port;
+    private final Path state;
     private final Path projectDir;
 
-    private LoopbackServices(String service, int port, Path state, Path projectDir) {
+    private LoopbackService(String service, int port, Path state, Path projectDir) {
         this.service = service;
         this.port = port;
         this.state = state;
         this.projectDir = projectDir;
     }
 
-    /** Checks prerequisites (the daemon's program, root for the service user), then starts it. */
-    static LoopbackServices start(String service, String program, String debianPackage, int firstPort)
-            throws IOException, InterruptedException {
+    /**
+     * Skips or fails (amavisd.e2e) unless {@code present}; {@code what} names the missing piece and
+     * its Debian package.
+     */
+    public static void require(boolean present, String what) {
         String mode = System.getProperty("amavisd.e2e", "auto");
         Assumptions.assumeFalse(mode.equals("off"), "end-to-end tests switched off (amavisd.e2e=off)");
-        List<String> missing = new ArrayList<>();
-        if (!Files.isExecutable(Path.of(program))) missing.add(program + " (Debian package " + debianPackage + ")");
-        if (!missing.isEmpty()) {
-            String why = "test needs " + String.join(", ", missing) + "; testenv/ensure-packages.sh " + service
-                    + " installs it";
-            if (mode.equals("required")) fail(why);
-            Assumptions.abort(why);
-        }
-        Path project = projectDir();
+        if (present) return;
+        String why = "test needs " + what + "; scripts/test as root installs it (testenv/ensure-packages.sh)";
+        if (mode.equals("required")) fail(why);
+        Assumptions.abort(why);
+    }
+
+    /**
+     * Checks that the daemon's program is there, then starts {@code service} on the first free port
+     * from {@code firstPort} on, passed to the script as {@code portVariable}.
+     */
+    public static LoopbackService start(
+            String service, String program, String debianPackage, String portVariable, int firstPort)
+            throws IOException, InterruptedException {
+        require(Files.isExecutable(Path.of(program)), program + " (Debian package " + debianPackage + ")");
         Path state = Files.createTempDirectory(Path.of("/tmp"), "amavisd-" + service + "-");
         state.toFile().setExecutable(true, false); // the service user must traverse it
         state.toFile().setReadable(true, false);
         int port = freePort(firstPort);
-        LoopbackServices s = new LoopbackServices(service, port, state, project);
-        s.run(
-                "start-services.sh",
-                "SERVICES",
-                service,
-                service.equals("spamd") ? "SPAMD_PORT" : "RSPAMD_PORT",
-                Integer.toString(port));
+        LoopbackService s = new LoopbackService(service, port, state, projectDir());
+        s.run("start-services.sh", "SERVICES", service, portVariable, Integer.toString(port));
         return s;
     }
 
-    /** Stops the daemon, then removes the state directory (logs included). */
-    void stop() throws IOException, InterruptedException {
+    public int port() {
+        return port;
+    }
+
+    public Path state() {
+        return state;
+    }
+
+    /** A sample message start-services.sh left in the state directory. */
+    public Path sample(String name) {
+        return state.resolve("samples").resolve(name);
+    }
+
+    /** Stops the daemon, then removes the state directory, logs included (idempotent). */
+    public void stop() throws IOException, InterruptedException {
+        if (!Files.isDirectory(state)) return;
         run("stop-services.sh", "ONLY", service);
         try (java.util.stream.Stream<Path> files = Files.walk(state)) {
             for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
         }
     }
 
-    Path sample(String name) {
-        return state.resolve("samples").resolve(name);
-    }
-
     /** The first port from {@code first} on that nothing listens on (loopback). */
-    static int freePort(int first) throws IOException {
+    public static int freePort(int first) throws IOException {
         for (int p = first; p < first + 200; p++) {
             try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
                 return p;
