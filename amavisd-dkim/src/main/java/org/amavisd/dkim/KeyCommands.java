@@ -98,13 +98,8 @@ public final class KeyCommands {
      * (a comment line, then {@code selector._domainkey.domain.  3600 TXT ( "v=DKIM1; p=" "MIIB..." )}).
      */
     public static String showkeys(List<SigningKey> keys, List<String> domains) {
-        if (keys.isEmpty()) {
-            return "No DKIM private keys declared in a config file.\n";
-        }
         List<SigningKey> selected = select(keys, domains);
-        if (selected.isEmpty()) {
-            return "No DKIM private keys match the selection list.\n";
-        }
+        if (selected.isEmpty()) return nothingSelected(keys);
         StringBuilder out = new StringBuilder();
         for (SigningKey k : selected) {
             out.append(String.format(
@@ -135,6 +130,13 @@ public final class KeyCommands {
         return out.toString();
     }
 
+    /** amavisd-new's answer when no key is selected: none declared, or none matches. */
+    private static String nothingSelected(List<SigningKey> keys) {
+        return keys.isEmpty()
+                ? "No DKIM private keys declared in a config file.\n"
+                : "No DKIM private keys match the selection list.\n";
+    }
+
     private static String qpSection(String v) {
         StringBuilder b = new StringBuilder();
         for (char c : v.toCharArray()) {
@@ -154,13 +156,8 @@ public final class KeyCommands {
      * so.
      */
     public static String testkeys(List<SigningKey> keys, List<String> domains, DnsTxtLookup dns) throws IOException {
-        if (keys.isEmpty()) {
-            return "No DKIM private keys declared in a config file.\n";
-        }
         List<SigningKey> selected = select(keys, domains);
-        if (selected.isEmpty()) {
-            return "No DKIM private keys match the selection list.\n";
-        }
+        if (selected.isEmpty()) return nothingSelected(keys);
         StringBuilder out = new StringBuilder();
         DkimVerifier verifier = new DkimVerifier(new DnsKeyRetriever(dns));
         for (SigningKey k : selected) {
