@@ -1,5 +1,6 @@
 package org.amavisd.scanners.decode;
 
+import static org.amavisd.scanners.decode.Msg.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -32,14 +33,6 @@ class DecoderTest {
         Path f = tmp.resolve("email.txt");
         Files.writeString(f, message, StandardCharsets.ISO_8859_1);
         return Decoder.decode(f, tmp.resolve("parts"), limits);
-    }
-
-    private static Part named(DecodeResult r, String name) {
-        return r.tree().parts().stream()
-                .filter(p -> name.equals(p.name()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError(
-                        "no part named " + name + " in " + r.tree().parts()));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.amavisd.scanners.decode;
 
+import static org.amavisd.scanners.decode.Msg.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -50,14 +51,6 @@ class ExternalArchiversTest {
                 Msg.mixed("b", Msg.attachment("b", "application/octet-stream", "; filename=" + filename, data)),
                 StandardCharsets.ISO_8859_1);
         return Decoder.decode(msg, parts(), limits, programs);
-    }
-
-    private static Part named(DecodeResult r, String name) {
-        return r.tree().parts().stream()
-                .filter(p -> name.equals(p.name()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError(
-                        "no part named " + name + " in " + r.tree().parts()));
     }
 
     private static Part archivePart(DecodeResult r, String type) {

@@ -15,9 +15,7 @@ class MimeErrorsTest {
     Path tmp;
 
     private DecodeResult decode(String message) throws IOException {
-        Path f = tmp.resolve("email.txt");
-        Files.writeString(f, Msg.crlf(message), StandardCharsets.ISO_8859_1);
-        return Decoder.decode(f, tmp.resolve("parts"), DecodeLimits.DEFAULTS, ExternalArchivers.none());
+        return Msg.decode(tmp, message);
     }
 
     private static final String HEAD = "From: a@example.com\nSubject: t\nMIME-Version: 1.0\n";

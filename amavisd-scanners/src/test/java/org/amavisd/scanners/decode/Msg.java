@@ -1,11 +1,36 @@
 package org.amavisd.scanners.decode;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 
-/** Builds test messages as text with CRLF line ends, as the spool holds them. */
+/**
+ * Builds test messages as text with CRLF line ends, as the spool holds them, and decodes them the
+ * daemon's way.
+ */
 final class Msg {
     private Msg() {}
+
+    /**
+     * Writes {@code message} with CRLF line ends to {@code dir}/email.txt and decodes it into
+     * {@code dir}/parts with the default limits and no external archivers.
+     */
+    static DecodeResult decode(Path dir, String message) throws IOException {
+        Path f = dir.resolve("email.txt");
+        Files.writeString(f, crlf(message), StandardCharsets.ISO_8859_1);
+        return Decoder.decode(f, dir.resolve("parts"), DecodeLimits.DEFAULTS, ExternalArchivers.none());
+    }
+
+    /** The first part of the decode with this name; fails the test when there is none. */
+    static Part named(DecodeResult r, String name) {
+        return r.tree().parts().stream()
+                .filter(p -> name.equals(p.name()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        "no part named " + name + " in " + r.tree().parts()));
+    }
 
     static String crlf(String s) {
         return s.replace("\r\n", "\n").replace("\n", "\r\n");
