@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
-import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.policy.lookup.SqlSchema;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
@@ -53,21 +52,14 @@ class SqlWbListDaemonTest {
                 st.execute(s);
             }
             try (RecordingMta mta = RecordingMta.smtp()) {
-                Path conf = dir.resolve("amavisd.conf");
-                Files.writeString(
-                        conf,
-                        "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_port = 0;\n"
-                                + "$inet_socket_bind = '127.0.0.1';\n$myhostname = 'amavis.test';\n"
-                                + "$LOGFILE = '" + dir.resolve("amavisd.log") + "';\n"
-                                + "$forward_method = 'smtp:[127.0.0.1]:" + mta.port() + "';\n"
-                                + "@local_domains_acl = ('example.com');\n"
+                daemon = TestDaemon.start(
+                        dir,
+                        mta.port(),
+                        "@local_domains_acl = ('example.com');\n"
                                 + "@lookup_sql_dsn = ( ['" + url + "', '', ''] );\n"
                                 + "$sa_tag_level_deflt = -999; $sa_tag2_level_deflt = 6.31; $sa_kill_level_deflt = 6.31;\n"
                                 // a spamd nobody runs: asking it would be logged as a failure
-                                + "@spam_scanners = (['SpamdClient', 'Amavis::SpamControl::SpamdClient', port => 1]);\n"
-                                + "1;\n");
-                daemon = new Amavisd(() -> AmavisConf.load(conf), s -> s, false);
-                daemon.start();
+                                + "@spam_scanners = (['SpamdClient', 'Amavis::SpamControl::SpamdClient', port => 1]);\n");
                 int port = daemon.ports().get(0);
                 for (String from : List.of("friend@remote.test", "boss@spam.test")) {
                     try (ScriptedClient cl = new ScriptedClient(port)) {
