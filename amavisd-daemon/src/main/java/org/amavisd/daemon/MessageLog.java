@@ -3,6 +3,8 @@ package org.amavisd.daemon;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.amavisd.core.ccat.Ccat;
 import org.amavisd.core.ccat.CcatList;
@@ -12,6 +14,7 @@ import org.amavisd.core.mail.MessageContext;
 import org.amavisd.core.mail.Recipient;
 import org.amavisd.core.pipeline.MessageListener;
 import org.amavisd.core.smtp.SmtpReply;
+import org.amavisd.policy.net.IpAcl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,12 @@ import org.slf4j.LoggerFactory;
 final class MessageLog implements MessageListener {
     private static final Logger log = LoggerFactory.getLogger("amavisd.message");
     private static final Logger timing = LoggerFactory.getLogger("amavisd.timing");
+    private static final Pattern QUEUED_AS = Pattern.compile("queued as ([0-9A-Za-z]+)$");
+    /** Global unicast addresses: not loopback, link-local, private, shared (CGN), multicast or reserved. */
+    private static final IpAcl PUBLIC_NETWORKS = IpAcl.parse(List.of(
+            "!127.0.0.0/8", "!::1", "!0.0.0.0/8", "!::", "!169.254.0.0/16", "!fe80::/10",
+            "!10.0.0.0/8", "!172.16.0.0/12", "!192.168.0.0/16", "!fc00::/7", "!100.64.0.0/10",
+            "!240.0.0.0/4", "!224.0.0.0/4", "!ff00::/8", "0.0.0.0/0", "::/0"));
 
     @Override
     public void messageDone(MessageContext msg, List<SmtpReply> sent, Throwable failure) {
@@ -111,6 +120,8 @@ final class MessageLog implements MessageListener {
             String port = msg.xforward().known("ADDR") != null ? msg.xforward().known("PORT") : null;
             if (port != null) sb.append(':').append(port);
         }
+        String originator = originatorIp(msg);
+        if (originator != null) sb.append(" [").append(originator).append(']');
         sb.append(' ').append(msg.sender().bracketed()).append(" -> ");
         sb.append(recipients.stream().map(r -> r.address().bracketed()).collect(Collectors.joining(",")));
         msg.attachment(Decisions.Quarantined.class)
@@ -132,14 +143,35 @@ final class MessageLog implements MessageListener {
                         .map(SpamFormat::number)
                         .orElse("-"));
         sb.append(", size: ").append(msg.size());
+        // the back end's replies for this line's recipients, each shortened to its queue id when it
+        // ends in one, as amavisd-new's template writes remote_mta_smtp_response
         String queuedAs = recipients.stream()
-                .map(Recipient::queuedAs)
-                .filter(q -> q != null)
+                .map(Recipient::remoteMtaResponse)
+                .filter(java.util.Objects::nonNull)
                 .distinct()
-                .collect(Collectors.joining(","));
+                .map(MessageLog::queueIdOrReply)
+                .collect(Collectors.joining("/"));
         if (!queuedAs.isEmpty()) sb.append(", queued_as: ").append(queuedAs);
         sb.append(", ").append(msg.elapsedMillis()).append(" ms");
         return sb.toString();
+    }
+
+    static String queueIdOrReply(String response) {
+        Matcher m = QUEUED_AS.matcher(response);
+        return m.find() ? m.group(1) : response;
+    }
+
+    /**
+     * The oldest public IP address of the message's path (amavisd-new's %e): the last public one
+     * of the connecting MTA, the original client and the Received fields' clients, top down.
+     */
+    static String originatorIp(MessageContext msg) {
+        String oldest = null;
+        if (PUBLIC_NETWORKS.matches(msg.session().peerAddress())) oldest = msg.session().peerAddress();
+        String client = msg.xforward().known("ADDR");
+        if (client != null && PUBLIC_NETWORKS.matches(client)) oldest = client.replaceFirst("(?i)^IPv6:", "");
+        for (String ip : msg.headers().receivedIps()) if (PUBLIC_NETWORKS.matches(ip)) oldest = ip;
+        return oldest;
     }
 
     /**

@@ -6,14 +6,25 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The few header fields the log line and the reply need (Message-ID, Subject, From), read from
+ * The few header fields the log line and the reply need (Message-ID, Subject, From, and the
+ * client addresses of the Received fields, top down), read from
  * the top of the spooled file. Reading stops at the end of the header or after a bounded number
  * of bytes, so a huge or header-only message costs no more than that.
  */
-public record HeaderSummary(String messageId, String subject, String from) {
+public record HeaderSummary(String messageId, String subject, String from, List<String> receivedIps) {
     public static final HeaderSummary EMPTY = new HeaderSummary(null, null, null);
+
+    public HeaderSummary {
+        receivedIps = List.copyOf(receivedIps);
+    }
+
+    public HeaderSummary(String messageId, String subject, String from) {
+        this(messageId, subject, from, List.of());
+    }
     private static final int MAX_HEADER_BYTES = 256 * 1024;
     private static final int MAX_FIELD_CHARS = 998;
 
@@ -52,14 +63,25 @@ public record HeaderSummary(String messageId, String subject, String from) {
                 break;
             }
         }
-        return new HeaderSummary(fields.messageId, fields.subject, fields.from);
+        return new HeaderSummary(fields.messageId, fields.subject, fields.from, fields.receivedIps);
     }
 
-    /** The first occurrence of each field of interest. */
+    /** The first occurrence of each field of interest; every Received field's client address. */
     private static final class Fields {
+        private static final int MAX_RECEIVED = 100;
         String messageId, subject, from;
+        final List<String> receivedIps = new ArrayList<>();
+        int received;
 
         void take(String f) {
+            if (received < MAX_RECEIVED) {
+                String r = value(f, "received");
+                if (r != null) {
+                    received++;
+                    String ip = ReceivedTrace.clientIp(r);
+                    if (ip != null) receivedIps.add(ip);
+                }
+            }
             if (messageId == null) messageId = value(f, "message-id");
             if (subject == null) subject = value(f, "subject");
             if (from == null) from = value(f, "from");

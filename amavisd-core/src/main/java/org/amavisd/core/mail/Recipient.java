@@ -23,7 +23,7 @@ public final class Recipient {
     private final String orcpt; // DSN ORCPT= as received (addr-type;xtext), null if absent
     private SmtpReply reply;
     private Done done = Done.NOT_DONE;
-    private String queuedAs;
+    private String remoteMtaResponse;
     private volatile boolean local;
     private final CcatList contents = new CcatList();
     private Destiny destiny = Destiny.PASS;
@@ -104,8 +104,9 @@ public final class Recipient {
         return done != Done.NOT_DONE;
     }
 
-    public synchronized String queuedAs() {
-        return queuedAs;
+    /** The back-end MTA's own reply for this recipient, as it gave it ("250 2.0.0 Ok: queued as X"), or null. */
+    public synchronized String remoteMtaResponse() {
+        return remoteMtaResponse;
     }
 
     /** Bounced by our own destiny (D_BOUNCE), not by the back end: the sender hears it from our DSN. */
@@ -113,11 +114,15 @@ public final class Recipient {
         return done == Done.BY_FILTER && destiny == Destiny.BOUNCE;
     }
 
-    /** Records the back-end MTA's answer for this recipient. */
-    public synchronized void doneByMta(SmtpReply reply, String queuedAs) {
+    /**
+     * Records the answer for this recipient from relaying: {@code reply} is what the front MTA
+     * is to get, {@code remoteMtaResponse} the back end's own words (null when we decided
+     * without asking it).
+     */
+    public synchronized void doneByMta(SmtpReply reply, String remoteMtaResponse) {
         this.reply = Objects.requireNonNull(reply);
         this.done = Done.BY_MTA;
-        this.queuedAs = queuedAs;
+        this.remoteMtaResponse = remoteMtaResponse;
     }
 
     /** Records an answer this filter gave itself (tempfail, reject, discard). */

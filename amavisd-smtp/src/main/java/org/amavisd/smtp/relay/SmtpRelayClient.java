@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.amavisd.core.mail.HeaderEdits;
 import org.amavisd.core.mail.MessageContext;
 import org.amavisd.core.mail.Recipient;
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpRelayClient {
     private static final Logger log = LoggerFactory.getLogger(SmtpRelayClient.class);
-    private static final Pattern QUEUED_AS = Pattern.compile("(?i)queued as ([A-Za-z0-9]+)");
     private static final int MAX_XFORWARD_LINE = 500;
 
     /** Time allowed to connect, for each command's reply, and for the reply after the message data. */
@@ -296,7 +293,7 @@ public final class SmtpRelayClient {
             if (reply.isPositive()) {
                 accepted.add(pending.get(i));
             } else {
-                pending.get(i).doneByMta(fromMta(reply, mtaId, "5.1.0"), null);
+                pending.get(i).doneByMta(fromMta(reply, mtaId, "5.1.0"), reply.toString());
             }
         }
         return accepted;
@@ -318,14 +315,13 @@ public final class SmtpRelayClient {
     }
 
     private static void settleOne(Recipient r, SmtpReply reply, String mtaId) {
-        Matcher m = QUEUED_AS.matcher(reply.text());
-        r.doneByMta(fromMta(reply, mtaId, "2.0.0"), m.find() ? m.group(1) : null);
+        r.doneByMta(fromMta(reply, mtaId, "2.0.0"), reply.toString());
     }
 
     private static void settle(List<Recipient> rs, SmtpReply reply, String mtaId, String dflt, String what) {
         log.info("MTA({}) answered {}: {}", mtaId, what, reply);
         SmtpReply r = fromMta(reply, mtaId, dflt);
-        for (Recipient rcpt : rs) rcpt.doneByMta(r, null);
+        for (Recipient rcpt : rs) rcpt.doneByMta(r, reply.toString());
     }
 
     /**
