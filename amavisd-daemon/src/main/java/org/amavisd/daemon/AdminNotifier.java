@@ -114,9 +114,11 @@ final class AdminNotifier {
             Recipient to = GeneratedMail.send(
                     relay,
                     notifyMethod,
+                    myhostname,
                     msg,
                     envelopeFrom.isEmpty() ? EmailAddress.NULL_SENDER : new EmailAddress(envelopeFrom),
                     new EmailAddress(admin.replaceAll("^<|>$", "")),
+                    null,
                     file);
             if (to.reply().isPositive()) {
                 log.info("NOTIFICATION: admin {} told of {}, {}", to.address().bracketed(), ccat.logName(), to.reply());

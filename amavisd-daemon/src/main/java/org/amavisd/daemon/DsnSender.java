@@ -8,6 +8,7 @@ import org.amavisd.core.mail.EmailAddress;
 import org.amavisd.core.mail.MessageContext;
 import org.amavisd.core.mail.Recipient;
 import org.amavisd.smtp.relay.ForwardMethod;
+import org.amavisd.smtp.protocol.Xtext;
 import org.amavisd.smtp.relay.SmtpRelayClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,15 @@ final class DsnSender {
         Path file = msg.tempDir().resolve("dsn.txt");
         try {
             DeliveryStatusNotification.write(msg, failed, myhostname, file);
-            Recipient to = GeneratedMail.send(relay, notifyMethod, msg, EmailAddress.NULL_SENDER, msg.sender(), file);
+            Recipient to = GeneratedMail.send(
+                    relay,
+                    notifyMethod,
+                    myhostname,
+                    msg,
+                    EmailAddress.NULL_SENDER,
+                    msg.sender(),
+                    "rfc822;" + Xtext.encode(msg.sender().address()), // the original recipient, as amavisd-new
+                    file);
             if (to.reply().isPositive()) {
                 log.info("DSN: sent to {} for {} rejected recipient(s), {}", msg.sender(), failed.size(), to.reply());
                 return true;

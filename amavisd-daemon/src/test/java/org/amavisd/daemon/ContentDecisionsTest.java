@@ -151,7 +151,9 @@ class ContentDecisionsTest {
             assertThat(mta.messages()).hasSize(1);
             RecordingMta.Message dsn = mta.messages().get(0);
             assertThat(dsn.mailFrom()).startsWith("<>");
-            assertThat(dsn.rcptTo()).containsExactly("<s@remote.test> NOTIFY=NEVER");
+            // as amavisd-new: the DSN names its original recipient and asks for no NOTIFY of its own
+            assertThat(dsn.rcptTo()).containsExactly("<s@remote.test> ORCPT=rfc822;s@remote.test");
+            assertThat(dsn.mailFrom()).matches("<> SIZE=\\d+ ENVID=AM\\.[A-Za-z0-9_-]{12}\\.\\d{8}T\\d{6}Z@\\S+");
             assertThat(dsn.data())
                     .contains("Subject: BANNED contents from you (application/octet-stream,.asc,x.scr): test b1")
                     .contains("Final-Recipient: rfc822; user@example.com")
@@ -300,7 +302,11 @@ class ContentDecisionsTest {
             assertThat(mta.messages()).hasSize(1);
             RecordingMta.Message note = mta.messages().get(0);
             assertThat(note.mailFrom()).startsWith("<virusalert@example.com>");
-            assertThat(note.rcptTo()).containsExactly("<postmaster@example.com> NOTIFY=NEVER");
+            // as amavisd-new: a plain RCPT, so a notification that fails comes back to its sender,
+            // and an ENVID naming the transaction
+            assertThat(note.rcptTo()).containsExactly("<postmaster@example.com>");
+            assertThat(note.mailFrom())
+                    .matches("<virusalert@example\\.com> SIZE=\\d+ ENVID=AM\\.[A-Za-z0-9_-]{12}\\.\\d{8}T\\d{6}Z@\\S+");
             assertThat(note.data())
                     .contains(
                             "Subject: BANNED contents (application/octet-stream,.asc,x.exe) in mail FROM [127.0.0.1] <s@remote.test>")

@@ -60,7 +60,7 @@ class RejectionReportTest {
                     .contains("body line");
             RecordingMta.Message report = mta.messages().get(1);
             assertThat(report.mailFrom()).startsWith("<>");
-            assertThat(report.rcptTo()).containsExactly("<a@example.org> NOTIFY=NEVER");
+            assertThat(report.rcptTo()).containsExactly("<a@example.org> ORCPT=rfc822;a@example.org");
 
             MimeMessage dsn = new MimeMessage(
                     Session.getInstance(new Properties()),
