@@ -49,13 +49,8 @@ final class Decisions implements MessageProcessor {
     private final DestinyRules rules;
 
     Decisions(PolicyBanks banks, String myhostname, MessageProcessor next) {
-        this(banks, myhostname, false, next);
-    }
-
-    /** @param spamCode whether spam scanning is configured: quarantined copies then carry X-Spam-* fields */
-    Decisions(PolicyBanks banks, String myhostname, boolean spamCode, MessageProcessor next) {
         this.editor = new HeaderEditor(banks, myhostname);
-        this.quarantiner = new Quarantiner(banks, myhostname, spamCode);
+        this.quarantiner = new Quarantiner(banks, myhostname);
         this.rules = new DestinyRules(banks);
         this.banks = banks;
         this.next = next;

@@ -76,7 +76,8 @@ final class HeaderEditor {
             if (r.contents().contains(ContentCategory.BAD_HEADER) && !problems.isEmpty())
                 e = e.withPrepended("X-Amavis-Alert", Alerts.badHeader(problems.get(0)));
             if (spam.isPresent()) {
-                if (banks.chain(bank, "remove_existing_spam_headers_maps")
+                if (spam.get().spamCode()
+                        && banks.chain(bank, "remove_existing_spam_headers_maps")
                         .isTrue(PolicyBanks.key(bank, r.address().address()))) {
                     for (String f : SPAM_FIELDS) e = e.withDeleted(f);
                 }

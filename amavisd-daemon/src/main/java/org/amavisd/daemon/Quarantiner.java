@@ -36,11 +36,7 @@ final class Quarantiner {
     private final PolicyBanks banks;
     private final String myhostname;
 
-    private final boolean spamCode;
-
-    /** @param spamCode whether spam scanning is configured (amavisd-new's spam code is loaded) */
-    Quarantiner(PolicyBanks banks, String myhostname, boolean spamCode) {
-        this.spamCode = spamCode;
+    Quarantiner(PolicyBanks banks, String myhostname) {
         this.banks = banks;
         this.myhostname = myhostname;
     }
@@ -116,50 +112,86 @@ final class Quarantiner {
     }
 
     /**
-     * The X-Spam-* fields amavisd-new writes into every quarantined copy once spam scanning is
-     * configured, whether the check ran or not (then "score=x"): the first recipient's view, with
-     * its levels as tag=, tag2=, kill=.
+     * The X-Spam-* fields amavisd-new writes into every quarantined copy, whether spam checks ran
+     * or were bypassed (then "score=x", levels "x", "tests=[]"): a summary over all recipients.
+     * The score is the highest recipient's level, "score=" the range from lowest to highest; each
+     * of tag=, tag2=, kill= the lowest level among the recipients that reached at least their tag
+     * level and do not bypass spam checks; the flag says whether any reached tag2.
      */
     private HeaderEdits spamFields(HeaderEdits e, MessageContext msg) {
         PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
-        if (msg.recipients().isEmpty()) return e;
-        Recipient first = msg.recipients().get(0);
-        Optional<SpamChecks.RecipientSpam> rs =
-                msg.attachment(SpamChecks.SpamFindings.class).flatMap(f -> f.of(first));
-        Double level = rs.map(SpamChecks.RecipientSpam::level).orElse(null);
-        boolean spam = rs.map(SpamChecks.RecipientSpam::tag2).orElse(false);
-        var key = PolicyBanks.key(bank, first.address().address());
-        String tag = levelOf(bank, "spam_tag_level_maps", key);
-        String tag2 = levelOf(bank, "spam_tag2_level_maps", key);
-        String kill = levelOf(bank, "spam_kill_level_maps", key);
-        e = e.withPrepended("X-Spam-Flag", spam ? "YES" : "NO");
-        e = e.withPrepended("X-Spam-Score", SpamFormat.number(level == null ? 0 : level));
-        double bar = level == null ? 0 : Math.min(64, level);
+        Optional<SpamChecks.SpamFindings> findings = msg.attachment(SpamChecks.SpamFindings.class);
+        Double min = null, max = null, tagMin = null, tag2Min = null, killMin = null;
+        boolean black = false, white = false, tag2Any = false, killAny = false;
+        java.util.SortedSet<String> tests = new java.util.TreeSet<>();
+        for (Recipient r : msg.recipients()) {
+            Optional<SpamChecks.RecipientSpam> rs = findings.flatMap(f -> f.of(r));
+            if (rs.isEmpty()) continue;
+            Double level = rs.get().level();
+            if (level != null) {
+                min = min == null ? level : Math.min(min, level);
+                max = max == null ? level : Math.max(max, level);
+            }
+            boolean tag = r.contents().contains(Ccat.of(ContentCategory.CLEAN, ContentCategory.CLEAN_TAGGED));
+            boolean tag2 = r.contents().contains(ContentCategory.SPAMMY);
+            boolean kill = r.contents().contains(ContentCategory.SPAM);
+            if (!rs.get().bypassed() && (tag || tag2 || kill)) {
+                var key = PolicyBanks.key(bank, r.address().address());
+                tagMin = lower(tagMin, levelOf(bank, "spam_tag_level_maps", key));
+                tag2Min = lower(tag2Min, levelOf(bank, "spam_tag2_level_maps", key));
+                killMin = lower(killMin, levelOf(bank, "spam_kill_level_maps", key));
+            }
+            black |= rs.get().blacklisted();
+            white |= rs.get().whitelisted();
+            tag2Any |= tag2;
+            killAny |= kill;
+            for (String t : rs.get().tests()) tests.addAll(List.of(t.split(",")));
+        }
+        double score = max == null ? 0 : max;
+        if (black) score = Math.max(64, score);
+        if (white) score = Math.min(0, score);
+        e = e.withPrepended("X-Spam-Flag", tag2Any ? "YES" : "NO");
+        e = e.withPrepended("X-Spam-Score", SpamFormat.number(score));
         String slc = bank.get("sa_spam_level_char").map(PerlValue::asString).orElse("*");
-        e = e.withPrepended("X-Spam-Level", bar < 1 || slc.isEmpty() ? "" : slc.repeat((int) bar));
-        List<String> tests = rs.map(SpamChecks.RecipientSpam::tests).orElse(List.of());
-        List<String> each =
-                tests.isEmpty() ? List.of() : List.of(String.join(",", tests).split(","));
+        if (!slc.isEmpty()) { // no bar character: no X-Spam-Level at all, as amavisd-new
+            double bar = white ? 0 : black ? 64 : max == null ? 0 : Math.min(64, max);
+            e = e.withPrepended("X-Spam-Level", bar < 1 ? "" : slc.repeat((int) bar));
+        }
+        String range = min == null
+                ? "x"
+                : SpamFormat.number(min).equals(SpamFormat.number(max))
+                        ? SpamFormat.number(min)
+                        : SpamFormat.number(min) + ".." + SpamFormat.number(max);
         return e.withPrependedFolded(
                 "X-Spam-Status",
-                (spam ? "Yes" : "No") + ",\n score=" + (level == null ? "x" : SpamFormat.number(level)) + "\n tag="
-                        + tag
-                        + "\n tag2=" + tag2 + "\n kill=" + kill + "\n tests=[" + String.join(",\n ", each)
-                        + "]\n autolearn=unavailable");
+                (tag2Any || killAny ? "Yes" : "No") + ",\n score=" + range
+                        + "\n tag=" + orX(tagMin) + "\n tag2=" + orX(tag2Min) + "\n kill=" + orX(killMin)
+                        + "\n " + (black ? "BLACKLISTED\n " : "") + (white ? "WHITELISTED\n " : "")
+                        + "tests=[" + String.join(",\n ", tests) + "]\n autolearn=unavailable");
     }
 
-    private String levelOf(PolicyBank bank, String maps, org.amavisd.policy.lookup.LookupKey key) {
+    private static Double lower(Double a, Double b) {
+        if (b == null) return a;
+        if (a == null) return b;
+        return Math.min(a, b);
+    }
+
+    private static String orX(Double d) {
+        return d == null ? "x" : SpamFormat.number(d);
+    }
+
+    private Double levelOf(PolicyBank bank, String maps, org.amavisd.policy.lookup.LookupKey key) {
         return banks.chain(bank, maps)
                 .lookup(key)
                 .filter(PerlValue::isDefined)
                 .map(v -> {
                     try {
-                        return SpamFormat.number(Double.parseDouble(v.asString().trim()));
+                        return Double.parseDouble(v.asString().trim());
                     } catch (NumberFormatException x) {
-                        return v.asString();
+                        return null; // not a number: as undefined
                     }
                 })
-                .orElse("x");
+                .orElse(null);
     }
 
     /** The alerts, the spam fields and our Received field, which amavisd-new writes into the quarantined copy. */
@@ -172,7 +204,7 @@ final class Quarantiner {
         if (banned.isPresent()) e = e.withPrepended("X-Amavis-Alert", Alerts.banned(banned.get()));
         List<String> bad = Alerts.badHeaders(msg);
         if (!bad.isEmpty()) e = e.withPrepended("X-Amavis-Alert", Alerts.badHeader(bad.get(0)));
-        if (spamCode) e = spamFields(e, msg);
+        e = spamFields(e, msg);
         String received = RelayingProcessor.receivedHeader(myhostname, msg, msg.recipients());
         byte[] a = e.prependBytes();
         byte[] b = received.getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -75,8 +75,11 @@ final class SpamChecks implements MessageProcessor {
         }
     }
 
-    /** What the spam check gave, per recipient, for the header edits, the log and the quarantine. */
-    record SpamFindings(Map<Recipient, RecipientSpam> byRecipient, String scanner) {
+    /**
+     * What the spam check gave, per recipient, for the header edits, the log and the quarantine;
+     * {@code spamCode}: spam scanners are configured (amavisd-new's spam code is loaded).
+     */
+    record SpamFindings(Map<Recipient, RecipientSpam> byRecipient, String scanner, boolean spamCode) {
         Optional<RecipientSpam> of(Recipient r) {
             return Optional.ofNullable(byRecipient.get(r));
         }
@@ -84,6 +87,8 @@ final class SpamChecks implements MessageProcessor {
 
     @Override
     public void process(MessageContext msg) throws Exception {
+        // with no spam scanner configured (and no virus name that means spam) there is no spam
+        // phase at all, as amavisd-new without its spam code
         boolean fromVirusNames =
                 msg.attachment(VirusChecks.SpamFromVirusNames.class).isPresent();
         if ((!scanners.isEmpty() || fromVirusNames) && !check(msg)) return;
@@ -97,13 +102,13 @@ final class SpamChecks implements MessageProcessor {
     private boolean check(MessageContext msg) throws Exception {
         PolicyBank bank = msg.attachment(PolicyBank.class).orElse(banks.base());
         // as amavisd-new: when what was found already keeps the message from every recipient (a
-        // virus, a banned file), no spam scanner is asked
-        if (msg.recipients().stream()
+        // virus, a banned file), no spam scanner is asked; the levels still give each recipient
+        // its spam categories (with no score, a tag level at or below 0 is reached)
+        boolean blocked = msg.recipients().stream()
                 .filter(r -> !r.isDone())
-                .allMatch(r -> rules.block(bank, r).isPresent())) {
-            log.debug("spam check skipped: no recipient would get the message");
-            return true;
-        }
+                .allMatch(r -> rules.block(bank, r).isPresent());
+        boolean checking = !blocked;
+        if (blocked) log.debug("spam check skipped: no recipient would get the message");
         LookupKey senderKey = PolicyBanks.key(bank, msg.sender().address());
         SqlWbList sqlWbList =
                 banks.sql().map(org.amavisd.policy.lookup.SqlLookups::wbList).orElse(null);
@@ -113,6 +118,10 @@ final class SpamChecks implements MessageProcessor {
             if (r.isDone()) continue;
             LookupKey key = PolicyBanks.key(bank, r.address().address());
             boolean bypassed = banks.chain(bank, "bypass_spam_checks_maps").isTrue(key);
+            if (!checking) { // no check: no listing either (amavisd-new's spam phase does that)
+                listings.put(r, new Listing(bypassed, false, false, 0));
+                continue;
+            }
             // the SQL white/black list first ($sql_select_white_black_list): a hard answer there
             // decides, its soft (numeric) answers are the points; else the static lists
             SqlWbList.Verdict sql = sqlWbList == null ? null : sqlWbList.check(key, senderKey);
@@ -132,7 +141,7 @@ final class SpamChecks implements MessageProcessor {
         Double score = null;
         List<String> tests = new ArrayList<>();
         String scannerName = null;
-        if (scanNeeded && !scanners.isEmpty()) {
+        if (checking && scanNeeded && !scanners.isEmpty()) {
             long t0 = System.nanoTime();
             SpamRequest request = SpamRequest.from(msg);
             for (SpamScanner s : scanners) {
@@ -161,7 +170,7 @@ final class SpamChecks implements MessageProcessor {
         }
         // spam points of virus names (@virus_name_to_spam_score_maps) count as a scanner's would
         var av = msg.attachment(VirusChecks.SpamFromVirusNames.class);
-        if (av.isPresent()) {
+        if (checking && av.isPresent()) {
             score = (score == null ? 0 : score) + av.get().score();
             tests.add(av.get().tests());
         }
@@ -204,7 +213,7 @@ final class SpamChecks implements MessageProcessor {
             if (tag3Hit) r.contents().add(ContentCategory.SPAMMY, ContentCategory.SPAMMY_TAG3);
             if (kill) r.contents().add(ContentCategory.SPAM);
         }
-        msg.attach(SpamFindings.class, new SpamFindings(out, scannerName));
+        msg.attach(SpamFindings.class, new SpamFindings(out, scannerName, !scanners.isEmpty()));
         return true;
     }
 

@@ -270,6 +270,7 @@ final class OracleComparison {
         quarantined.removeAll(quarantinedBefore);
         List<String> q = new ArrayList<>();
         List<String> qFields = new ArrayList<>();
+        List<String> qSpam = new ArrayList<>();
         for (Path p : quarantined) {
             String text = quarantineText(p);
             String blocked = text.lines()
@@ -285,9 +286,13 @@ final class OracleComparison {
                 names.add(f.substring(0, Math.max(0, f.indexOf(':'))));
             }
             qFields.add(String.join(",", names) + (text.contains("\r\n") ? " (CRLF)" : " (LF)"));
+            qSpam.add(unfold(lf.substring(0, Math.max(0, lf.indexOf("\n\n")))).stream()
+                    .filter(f -> f.startsWith("X-Spam-"))
+                    .collect(Collectors.joining("; ")));
         }
         out.put("quarantine", q.stream().sorted().collect(Collectors.joining(" | ")));
         out.put("quarantine-fields", qFields.stream().sorted().collect(Collectors.joining(" | ")));
+        out.put("quarantine-spam-fields", qSpam.stream().sorted().collect(Collectors.joining(" | ")));
         return out;
     }
 
@@ -322,6 +327,7 @@ final class OracleComparison {
                 + (side == oracleSide ? ":\n" + oracle.diagnostics() : ""));
     }
 
+    private static final Pattern QUEUED_AS = Pattern.compile(", queued_as: (.*?), (?:dkim_sd=|dkim_new=|\\d+ ms)");
     private static final Pattern LOG_LINE = Pattern.compile(
             "((?:Passed|Blocked) [^{]*\\{[^}]*\\}), (.*?)(<[^>]*>) -> ([^ ]+),(?: quarantine: ([^ ,]+),)?");
 
@@ -329,8 +335,10 @@ final class OracleComparison {
     private static String logSummary(String line) {
         Matcher m = LOG_LINE.matcher(line);
         if (!m.find()) return "UNPARSED " + line;
+        Matcher q = QUEUED_AS.matcher(line);
         return m.group(1) + ", " + m.group(2) + m.group(3) + " -> " + m.group(4)
-                + (m.group(5) == null ? "" : " q:" + m.group(5));
+                + (m.group(5) == null ? "" : " q:" + m.group(5))
+                + (q.find() ? " queued_as:" + q.group(1).replaceAll("\\bQ\\d+\\b", "QID") : "");
     }
 
     /** One back-end transaction: its kind, envelope, and what a reader of the message sees changed. */
@@ -360,19 +368,38 @@ final class OracleComparison {
             return "RELAY " + from + " -> " + rcpts + " added[" + String.join("; ", added) + "] " + subject;
         }
         String kind = m.rcptTo().stream().anyMatch(r -> r.contains("postmaster@example.com")) ? "ADMIN" : "DSN";
-        return kind + " " + from + " -> " + rcpts + " " + subject;
+        // mail we write ourselves: its DSN parameters count (ENVID on MAIL, NOTIFY and ORCPT on RCPT)
+        String generatedFrom = from + dsnParameters(m.mailFrom(), "ENVID");
+        String generatedRcpts = m.rcptTo().stream()
+                .map(r -> withoutParameters(r, false) + dsnParameters(r, "NOTIFY", "ORCPT"))
+                .sorted()
+                .collect(Collectors.joining(","));
+        return kind + " " + generatedFrom + " -> " + generatedRcpts + " " + subject;
     }
 
     /**
      * The address of a MAIL or RCPT argument, with ORCPT when asked (for relayed mail): the other
-     * parameters are not compared (we pass SIZE, and NOTIFY=NEVER on notifications; amavisd-new
-     * BODY, ENVID and ORCPT on notifications).
+     * parameters are not compared here (SIZE and BODY differ by design; the DSN parameters of mail
+     * we write ourselves are compared by {@link #dsnParameters}).
      */
     private static String withoutParameters(String arg, boolean keepOrcpt) {
         int gt = arg.indexOf('>');
         String address = gt < 0 ? arg : arg.substring(0, gt + 1);
         Matcher orcpt = Pattern.compile(" (ORCPT=\\S+)").matcher(arg);
         return keepOrcpt && orcpt.find() ? address + " " + orcpt.group(1) : address;
+    }
+
+    /**
+     * The named parameters of a MAIL or RCPT argument, in the order given, each " NAME=value";
+     * an ENVID of amavisd's own form (AM.mail_id.time@host) with its id and time normalised.
+     */
+    private static String dsnParameters(String arg, String... names) {
+        StringBuilder sb = new StringBuilder();
+        for (String name : names) {
+            Matcher p = Pattern.compile(" (" + name + "=\\S+)", Pattern.CASE_INSENSITIVE).matcher(arg);
+            if (p.find()) sb.append(' ').append(p.group(1).replaceAll("^(ENVID=AM\\.)[^.]+\\.\\d{8}T\\d{6}Z@", "$1ID.TIME@"));
+        }
+        return sb.toString();
     }
 
     /** The header fields, each on one line, folding whitespace reduced to one space. */
