@@ -107,7 +107,9 @@ final class ContentChecks implements MessageProcessor {
         Set<HeaderTest> tests = headerTests(bank);
         HeaderVerdict header = new HeaderChecker(tests, msg.params().smtputf8()).check(msg.messageFile());
         // MIME framing errors found while decoding: CC_BADH minor 1, after the header's own problems
-        String mimeError = decoded != null && tests.contains(HeaderTest.MIME) ? decoded.mimeError() : null;
+        String mimeError = !tests.contains(HeaderTest.MIME)
+                ? null
+                : decoded != null ? decoded.mimeError() : Decoder.mimeError(msg.messageFile(), limits(bank));
         List<String> badHeaders = new ArrayList<>(header.problems());
         if (mimeError != null) badHeaders.add("MIME error: " + mimeError);
         if (!badHeaders.isEmpty()) log.debug("bad header: {}", badHeaders);

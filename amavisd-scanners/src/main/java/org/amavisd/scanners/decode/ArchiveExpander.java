@@ -42,7 +42,7 @@ final class ArchiveExpander {
     private static final Logger log = LoggerFactory.getLogger(ArchiveExpander.class);
     /** Short types this class can unpack. */
     static final List<String> SUPPORTED =
-            List.of("zip", "7z", "gz", "bz2", "xz", "lzma", "zst", "Z", "tar", "cpio", "a", "deb", "arj", "uue");
+            List.of("zip", "7z", "gz", "bz2", "xz", "lzma", "zst", "Z", "tar", "cpio", "a", "deb", "arj", "rpm", "uue");
 
     /** Short types unpacked by an external program when one is installed (arj falls back to the library). */
     static final List<String> EXTERNAL = List.of("rar", "arj", "cab", "lha");
@@ -109,6 +109,12 @@ final class ArchiveExpander {
                 case "Z" -> {
                     try (InputStream in = new ZCompressorInputStream(open(f), memLimitKb())) {
                         single(part, strip(part.name, ".z"), in);
+                    }
+                }
+                case "rpm" -> {
+                    // as rpm2cpio for amavisd-new: the payload is one member, a cpio archive
+                    try (InputStream in = RpmPayload.open(f, memLimitKb())) {
+                        single(part, null, in);
                     }
                 }
                 case "tar" -> stream(part, ArchiveStreamFactory.TAR, f);

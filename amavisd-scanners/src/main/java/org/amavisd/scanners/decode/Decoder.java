@@ -47,7 +47,10 @@ public final class Decoder {
         ArchiveExpander expander = new ArchiveExpander(budget, programs);
         String reason = null;
         String failure = null;
-        MimeWalker walker = new MimeWalker(budget, true);
+        MimeWalker walker = new MimeWalker(budget);
+        // the MIME errors, as amavisd-new's parser finds them: a pass over the lines of the message
+        List<String> mimeErrors = MimeFraming.check(messageFile, limits.maxFiles());
+        if (!mimeErrors.isEmpty()) log.warn("MIME::Parser {}", DecodeResult.oneLine(mimeErrors));
         try {
             try {
                 walker.walk(messageFile, null, MimeWalker.MIME_TIER);
@@ -57,7 +60,6 @@ public final class Decoder {
                 // unpack then meets the same limit below
                 if (!e.getMessage().startsWith("Maximum number of files")) throw e;
             }
-            if (!walker.problems().isEmpty()) log.info("MIME errors: {}", String.join("; ", walker.problems()));
             for (int i = 0; i < budget.nodes.size(); i++) { // grows as archives are unpacked
                 Node n = budget.nodes.get(i);
                 if (n.file == null) continue;
@@ -69,7 +71,9 @@ public final class Decoder {
                     if (max > 0 && n.tier + 1 > max) {
                         throw new OverLimitException("Maximum decoding depth (" + max + ") exceeded");
                     }
-                    new MimeWalker(budget, false).walk(n.file, n, n.tier + 1);
+                    MimeWalker inner = new MimeWalker(budget);
+                    inner.walk(n.file, n, n.tier + 1);
+                    if (inner.stoppedBy() != null) n.addAttributes("U"); // the rest of it was not read
                 } else {
                     expander.expand(n);
                 }
@@ -92,12 +96,23 @@ public final class Decoder {
             undecipherable |= n.attributes.indexOf('U') >= 0;
             parts.add(n.freeze());
         }
-        List<String> problems = new ArrayList<>(walker.problems());
+        List<String> problems = new ArrayList<>(mimeErrors);
+        if (walker.stoppedBy() != null) undecipherable = true; // the rest of the message was not read
         if (failure != null) {
             problems.add(failure);
             undecipherable = true;
         }
         return new DecodeResult(new PartTree(parts), reason != null, reason, undecipherable, problems);
+    }
+
+    /**
+     * The MIME errors of a message that is not decoded ($bypass_decode_parts), on one line as in
+     * {@link DecodeResult#mimeError()}, or null: amavisd-new parses the MIME structure for its
+     * header checks all the same.
+     */
+    public static String mimeError(Path messageFile, DecodeLimits limits) throws IOException {
+        List<String> errors = MimeFraming.check(messageFile, limits.maxFiles());
+        return errors.isEmpty() ? null : DecodeResult.oneLine(errors);
     }
 
     private static void typeOf(Node n) throws IOException {
