@@ -296,8 +296,8 @@ class OracleDifferentialTest {
 
     private void compare(Case c) throws Exception {
         if (c.message() == null) {
-            String why = "clamav-testfiles not installed (Debian package clamav-testfiles; scripts/test as root"
-                    + " installs it)";
+            String why = "its test file is missing: clamav-testfiles or rpmbuild not installed (Debian packages"
+                    + " clamav-testfiles, rpm; scripts/test as root installs them)";
             if ("required".equals(System.getProperty("amavisd.e2e"))) Assertions.fail(why);
             Assumptions.abort(why);
         }
@@ -475,6 +475,11 @@ class OracleDifferentialTest {
         c.add(testfile("clam.exe.rtf", "document.rtf", null));
         c.add(testfile("clam.pdf", "document.pdf", null));
         c.add(testfile("clam.newc.cpio", "archive.cpio", ".cpio"));
+        // TNEF: amavisd-new's own reader (Convert::TNEF) and ours; an RPM through rpm2cpio and ours
+        c.add(new Case(
+                "winmail.dat with a program inside",
+                mixed(attachment("application/ms-tnef", "winmail.dat", org.amavisd.scanners.decode.TnefTest.winmail(text)))));
+        c.add(rpmCase(text));
 
         // bad headers
         c.add(new Case("8-bit Subject", plain("caf\u00e9 au lait", "text\r\n")));
@@ -542,6 +547,21 @@ class OracleDifferentialTest {
                         defaultHeader("Subject: mime\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n"),
                         "text\r\n")));
         return c;
+    }
+
+    /** An RPM built by rpmbuild (rpm2cpio refuses made-up headers) with a program inside. */
+    private static Case rpmCase(byte[] program) throws Exception {
+        String name = "rpm with a program inside";
+        if (!Files.isExecutable(Path.of("/usr/bin/rpmbuild"))) return new Case(name, null); // compare() says why
+        Path top = Files.createTempDirectory("oracle-rpm-");
+        try {
+            byte[] rpm = org.amavisd.scanners.decode.PackagesAndCompressorsTest.rpmbuild(top, program, "w9.gzdio");
+            return new Case(name, mixed(attachment("application/x-rpm", "tool.rpm", rpm))).needs(".rpm");
+        } finally {
+            try (Stream<Path> s = Files.walk(top)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /** A multipart message of this subtype with boundary "B" and this body. */

@@ -36,7 +36,7 @@ import org.tukaani.xz.XZOutputStream;
  * archivers of testenv/ensure-packages.sh; amavisd.e2e=required fails without it, otherwise that
  * test is skipped).
  */
-class PackagesAndCompressorsTest {
+public class PackagesAndCompressorsTest {
     @TempDir
     Path tmp;
 
@@ -171,9 +171,31 @@ class PackagesAndCompressorsTest {
             if ("required".equals(System.getProperty("amavisd.e2e"))) Assertions.fail(why);
             Assumptions.abort(why);
         }
-        Path top = Files.createDirectories(tmp.resolve("rpmbuild"));
+        // rpm's payload compressors: gzip, xz, zstd, bzip2
+        for (String payload : List.of("w9.gzdio", "w6.xzdio", "w19.zstdio", "w9.bzdio")) {
+            byte[] rpm = rpmbuild(Files.createDirectories(tmp.resolve("build-" + payload)), PE, payload);
+            Path dir = Files.createDirectories(tmp.resolve(payload));
+            Path msg = dir.resolve("email.txt");
+            Files.writeString(
+                    msg,
+                    Msg.mixed("b", Msg.attachment("b", "application/x-rpm", "; filename=banned.rpm", rpm)),
+                    StandardCharsets.ISO_8859_1);
+            DecodeResult r = Decoder.decode(msg, dir.resolve("parts"), DecodeLimits.DEFAULTS, ExternalArchivers.none());
+            Part exe = named(r, "./opt/payload.exe");
+            assertThat(exe.types()).as(payload).contains("exe");
+            assertThat(Files.readAllBytes(exe.file())).as(payload).isEqualTo(PE);
+        }
+    }
+
+    // ---------------------------------------------------------------- writers
+
+    /**
+     * A real package built by rpmbuild in {@code top}: /opt/payload.exe with this content, the
+     * payload compressed as {@code payload} says (rpm's _binary_payload, e.g. "w9.gzdio").
+     */
+    public static byte[] rpmbuild(Path top, byte[] content, String payload) throws IOException, InterruptedException {
         Files.createDirectories(top.resolve("SOURCES"));
-        Files.write(top.resolve("SOURCES/payload.exe"), PE);
+        Files.write(top.resolve("SOURCES/payload.exe"), content);
         Path spec = top.resolve("t.spec");
         Files.writeString(spec, """
                 Name: banned
@@ -190,40 +212,26 @@ class PackagesAndCompressorsTest {
                 %files
                 /opt/payload.exe
                 """);
-        // rpm's payload compressors: gzip, xz, zstd, bzip2
-        for (String payload : List.of("w9.gzdio", "w6.xzdio", "w19.zstdio", "w9.bzdio")) {
-            Process p = new ProcessBuilder(
-                            rpmbuild.toString(), "-bb", "--quiet",
-                            "--define", "_topdir " + top,
-                            "--define", "_binary_payload " + payload,
-                            "--define", "__os_install_post %{nil}",
-                            "--define", "debug_package %{nil}",
-                            spec.toString())
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(out).isZero();
-            Path built = top.resolve("RPMS/noarch/banned-1-1.noarch.rpm");
-            byte[] rpm = Files.readAllBytes(built);
-            Files.delete(built);
-            Path dir = Files.createDirectories(tmp.resolve(payload));
-            Path msg = dir.resolve("email.txt");
-            Files.writeString(
-                    msg,
-                    Msg.mixed("b", Msg.attachment("b", "application/x-rpm", "; filename=banned.rpm", rpm)),
-                    StandardCharsets.ISO_8859_1);
-            DecodeResult r = Decoder.decode(msg, dir.resolve("parts"), DecodeLimits.DEFAULTS, ExternalArchivers.none());
-            Part exe = named(r, "./opt/payload.exe");
-            assertThat(exe.types()).as(payload).contains("exe");
-            assertThat(Files.readAllBytes(exe.file())).as(payload).isEqualTo(PE);
+        Process p = new ProcessBuilder(
+                        "/usr/bin/rpmbuild", "-bb", "--quiet",
+                        "--define", "_topdir " + top,
+                        "--define", "_binary_payload " + payload,
+                        "--define", "__os_install_post %{nil}",
+                        "--define", "debug_package %{nil}",
+                        spec.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("rpmbuild did not finish");
         }
+        if (p.exitValue() != 0) throw new IOException("rpmbuild failed: " + out);
+        return Files.readAllBytes(top.resolve("RPMS/noarch/banned-1-1.noarch.rpm"));
     }
 
-    // ---------------------------------------------------------------- writers
-
     /** A newc cpio archive of one file. */
-    static byte[] cpio(String name, byte[] content) throws IOException {
+    public static byte[] cpio(String name, byte[] content) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (CpioArchiveOutputStream c = new CpioArchiveOutputStream(b, CpioConstants.FORMAT_NEW)) {
             CpioArchiveEntry e = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, name, content.length);
@@ -240,7 +248,7 @@ class PackagesAndCompressorsTest {
      * the header, the payload. The headers hold one made-up entry each; the decoder reads only
      * their sizes.
      */
-    static byte[] rpm(byte[] cpio, String compression) throws IOException {
+    public static byte[] rpm(byte[] cpio, String compression) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         byte[] lead = new byte[96];
         lead[0] = (byte) 0xed;
