@@ -15,8 +15,8 @@
 #   dns        dnsmasq-base       (optional)
 #   postgres   postgresql         (SQL lookup tests against a real server; optional)
 #   archivers  unrar-free arj cabextract lhasa (the decoder's external archive programs),
-#              rpm tnef (rpmbuild makes real RPM packages for the decoder tests, tnef checks
-#              the TNEF test files)
+#              rpm tnef libole-storage-lite-perl (rpmbuild makes real RPM packages for the
+#              decoder tests, tnef checks the TNEF test files, OLE::Storage_Lite writes OLE2 ones)
 #   all        every group above
 # Everything present: prints one line and exits 0 (no apt-get at all).
 # Something missing, running as root with apt-get: installs it non-interactively
@@ -57,7 +57,7 @@ packages_of() { # packages_of GROUP -> Debian package names
     dkim) echo opendkim-tools ;;
     dns) echo dnsmasq-base ;;
     postgres) echo postgresql ;;
-    archivers) echo unrar-free arj cabextract lhasa rpm tnef ;;
+    archivers) echo unrar-free arj cabextract lhasa rpm tnef libole-storage-lite-perl ;;
     all) for g in postfix clamd spamd rspamd swaks testfiles oracle dkim dns postgres archivers; do packages_of "$g"; done ;;
     *) return 1 ;;
     esac

@@ -480,6 +480,10 @@ class OracleDifferentialTest {
                 "winmail.dat with a program inside",
                 mixed(attachment("application/ms-tnef", "winmail.dat", org.amavisd.scanners.decode.TnefTest.winmail(text)))));
         c.add(rpmCase(text));
+        // ClamAV's TNEF sample has an attribute Convert::TNEF does not know: it gives up, we skip it
+        c.add(testfile("clam.tnef", "winmail.dat", null).knownDifference("CLEAN", "BANNED (.exe,.exe-ms,clam.exe)"));
+        // Debian has no ripole: amavisd-new leaves OLE2 documents packed; we unpack what is embedded
+        c.add(testfile("clam.ole.doc", "document.doc", ".doc").withoutDecoder("CLEAN", "BANNED (.exe,.exe-ms,Clam.exe,clam.exe)"));
 
         // bad headers
         c.add(new Case("8-bit Subject", plain("caf\u00e9 au lait", "text\r\n")));

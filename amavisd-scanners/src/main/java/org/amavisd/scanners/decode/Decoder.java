@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes a spooled message into parts: the MIME walk first (every leaf to its own file), then
  * each file typed by content and, when it is an archive or compressed file we can read (with a
- * Java library, or an installed external program for rar, arj, cab and lha) or an embedded
+ * Java library, our own reader for RPM, TNEF and OLE2, or an installed external program for rar,
+ * arj, cab and lha) or an embedded
  * message, unpacked into further parts, breadth first (amavisd-new's decoding tiers), until
  * nothing is left or a limit is reached. Parts are numbered as amavisd-new numbers them (see
  * {@link Part#id()}); MIME framing errors of the message are reported as amavisd-new's MIME
