@@ -12,12 +12,15 @@ import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Unpacks what is embedded in an OLE2 compound file (Word, Excel and PowerPoint documents of
  * Office 97 to 2003, Outlook .msg files), the job amavisd-new gives to ripole: files packaged into
  * a document (each an {@code \1Ole10Native} stream, named by the package's label, and by the base
- * name of its original path when that differs) and, in an Outlook message, its attachments (each
+ * name of its original path when that differs), the objects a PowerPoint document embeds (each
+ * itself a compound file, unpacked in turn) and, in an Outlook message, its attachments (each
  * {@code __attach_version1.0_#...} storage's data, named by its long and short file names).
  * Nothing else of the document is extracted.
  *
@@ -32,6 +35,8 @@ final class OleExpander {
     private static final int MAX_NAME = 4096;
     private static final String OLE10_NATIVE = "\u0001Ole10Native";
     private static final String ATTACH = "__attach_version1.0_#";
+    private static final String POWERPOINT = "PowerPoint Document";
+    private static final int EX_OLE_OBJ_STG = 0x1011;
 
     private final Budget budget;
 
@@ -94,6 +99,7 @@ final class OleExpander {
                 budget.checkTime();
                 Entry en = cfb.entries.get(e[0]);
                 if (en.type() == 2 && en.name().equals(OLE10_NATIVE)) ole10Native(cfb, en, part);
+                else if (en.type() == 2 && en.name().equals(POWERPOINT)) powerPoint(cfb, en, part);
                 else if (en.type() == 1) attachment(cfb, e[0], part);
             }
         }
@@ -167,7 +173,8 @@ final class OleExpander {
             if (i < 0 || i >= cfb.entries.size() || seen.get(i)) continue;
             seen.set(i);
             Entry e = cfb.entries.get(i);
-            if ((e.type() == 2 && e.name().equals(OLE10_NATIVE)) || (e.type() == 1 && e.name().startsWith(ATTACH))) {
+            if ((e.type() == 2 && (e.name().equals(OLE10_NATIVE) || e.name().equals(POWERPOINT)))
+                    || (e.type() == 1 && e.name().startsWith(ATTACH))) {
                 found.add(new int[] {i, t[1]});
             }
             todo.push(new int[] {e.right(), t[1]});
@@ -214,6 +221,38 @@ final class OleExpander {
             budget.writeContent(m, new Bounded(in, size));
         } catch (EOFException cut) {
             // a package cut short: what was written stays
+        }
+    }
+
+    /**
+     * The objects embedded in a PowerPoint document: each ExOleObjStg record of its main stream
+     * holds one (an OLE2 compound file itself, zlib-compressed when the record's instance is 1),
+     * which becomes a member and is unpacked in turn. Records are walked in order, containers
+     * (version 0xF) entered, other records skipped by their length.
+     */
+    private void powerPoint(Cfb cfb, Entry e, Node part) throws IOException {
+        try (InputStream in = new BufferedInputStream(stream(cfb, e), 64 * 1024)) {
+            byte[] h = new byte[8];
+            while (in.readNBytes(h, 0, 8) == 8) {
+                budget.checkTime();
+                int verInstance = u16(h, 0), type = u16(h, 2);
+                long len = u32(h, 4) & 0xffffffffL;
+                if ((verInstance & 0xf) == 0xf) continue; // a container: its records follow
+                if (type != EX_OLE_OBJ_STG) {
+                    skip(in, len);
+                    continue;
+                }
+                Bounded record = new Bounded(in, len);
+                InputStream data = record;
+                if (verInstance >> 4 == 1) { // compressed: the uncompressed size, then zlib
+                    skip(record, 4);
+                    data = new InflaterInputStream(record);
+                }
+                budget.writeContent(member(part, null), data);
+                skip(in, record.left); // what the inflater left of the record
+            }
+        } catch (EOFException | ZipException cut) {
+            // a stream cut short or an object that does not inflate: what was written stays
         }
     }
 

@@ -36,7 +36,8 @@ class ClamavTestfilesTest {
                 "clam.exe.mbox.uu",
                 "clam.mail",
                 "clam.tnef",
-                "clam.ole.doc"
+                "clam.ole.doc",
+                "clam.ppt"
             })
     void findsClamExe(String file) throws IOException {
         Path src = DIR.resolve(file);

@@ -102,6 +102,27 @@ class OleTest {
     }
 
     @Test
+    void garbledPowerPointEndsQuietly() throws IOException {
+        // ClamAV's clam.ppt embeds clam.exe as a compressed object (ClamavTestfilesTest finds it)
+        Path ppt = ClamavTestfilesTest.DIR.resolve("clam.ppt");
+        if (!Files.isReadable(ppt)) {
+            String why = "clamav-testfiles not installed (Debian package clamav-testfiles)";
+            if ("required".equals(System.getProperty("amavisd.e2e"))) Assertions.fail(why);
+            Assumptions.abort(why);
+        }
+        byte[] good = Files.readAllBytes(ppt);
+        Random rnd = new Random(4113);
+        for (int i = 0; i < 100; i++) {
+            byte[] bad = good.clone();
+            for (int k = 0; k < 1 + rnd.nextInt(16); k++) bad[rnd.nextInt(bad.length)] = (byte) rnd.nextInt();
+            long t0 = System.nanoTime();
+            DecodeResult r = decodeAttachment(tmp.resolve("ppt" + i), "x.ppt", bad);
+            assertThat(System.nanoTime() - t0).as("case " + i).isLessThan(TimeUnit.SECONDS.toNanos(5));
+            assertThat(named(r, "x.ppt").file()).exists();
+        }
+    }
+
+    @Test
     void aPackagedFileMeetsTheQuota() throws IOException {
         DecodeLimits tight = new DecodeLimits(14, 1500, 15_000L, 15_000L, 0, 0, 40, Duration.ofSeconds(60));
         DecodeResult r = decodeAttachment(tmp, "report.doc", resource("package-big.doc"), tight);
