@@ -106,16 +106,6 @@ public final class Decoder {
         return new DecodeResult(new PartTree(parts), reason != null, reason, undecipherable, problems);
     }
 
-    /**
-     * The MIME errors of a message that is not decoded ($bypass_decode_parts), on one line as in
-     * {@link DecodeResult#mimeError()}, or null: amavisd-new parses the MIME structure for its
-     * header checks all the same.
-     */
-    public static String mimeError(Path messageFile, DecodeLimits limits) throws IOException {
-        List<String> errors = MimeFraming.check(messageFile, limits.maxFiles());
-        return errors.isEmpty() ? null : DecodeResult.oneLine(errors);
-    }
-
     private static void typeOf(Node n) throws IOException {
         FileTyper.FileType t = FileTyper.detect(n.file);
         n.fullType = t.fullType();
