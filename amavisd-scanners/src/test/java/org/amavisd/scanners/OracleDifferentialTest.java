@@ -478,12 +478,14 @@ class OracleDifferentialTest {
         // TNEF: amavisd-new's own reader (Convert::TNEF) and ours; an RPM through rpm2cpio and ours
         c.add(new Case(
                 "winmail.dat with a program inside",
-                mixed(attachment("application/ms-tnef", "winmail.dat", org.amavisd.scanners.decode.TnefTest.winmail(text)))));
+                mixed(attachment(
+                        "application/ms-tnef", "winmail.dat", org.amavisd.scanners.decode.TnefTest.winmail(text)))));
         c.add(rpmCase(text));
         // ClamAV's TNEF sample has an attribute Convert::TNEF does not know: it gives up, we skip it
         c.add(testfile("clam.tnef", "winmail.dat", null).knownDifference("CLEAN", "BANNED (.exe,.exe-ms,clam.exe)"));
         // Debian has no ripole: amavisd-new leaves OLE2 documents packed; we unpack what is embedded
-        c.add(testfile("clam.ole.doc", "document.doc", ".doc").withoutDecoder("CLEAN", "BANNED (.exe,.exe-ms,Clam.exe,clam.exe)"));
+        c.add(testfile("clam.ole.doc", "document.doc", ".doc")
+                .withoutDecoder("CLEAN", "BANNED (.exe,.exe-ms,Clam.exe,clam.exe)"));
 
         // bad headers
         c.add(new Case("8-bit Subject", plain("caf\u00e9 au lait", "text\r\n")));
@@ -538,7 +540,9 @@ class OracleDifferentialTest {
                 multipartBody("mixed", "--B\r\nContent-Type: text/plain\r\n\r\ncut off\r\n")));
         c.add(new Case(
                 "part header cut off by the closing boundary",
-                multipartBody("mixed", "--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n--B\r\nContent-Type: text/plain\r\n--B--\r\n")));
+                multipartBody(
+                        "mixed",
+                        "--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n--B\r\nContent-Type: text/plain\r\n--B--\r\n")));
         c.add(new Case(
                 "inner multipart closed by the outer boundary",
                 multipartBody(

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
 final class ArchiveExpander {
     private static final Logger log = LoggerFactory.getLogger(ArchiveExpander.class);
     /** Short types this class can unpack. */
-    static final List<String> SUPPORTED =
-            List.of("zip", "7z", "gz", "bz2", "xz", "lzma", "zst", "Z", "tar", "cpio", "a", "deb", "arj", "rpm", "tnef", "doc", "uue");
+    static final List<String> SUPPORTED = List.of(
+            "zip", "7z", "gz", "bz2", "xz", "lzma", "zst", "Z", "tar", "cpio", "a", "deb", "arj", "rpm", "tnef", "doc",
+            "uue");
 
     /** Short types unpacked by an external program when one is installed (arj falls back to the library). */
     static final List<String> EXTERNAL = List.of("rar", "arj", "cab", "lha");

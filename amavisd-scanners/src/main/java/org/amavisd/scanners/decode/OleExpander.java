@@ -270,7 +270,8 @@ final class OleExpander {
         if (data == null) return; // an embedded message or an OLE object: not unpacked here
         String first = longName != null && !longName.isEmpty() ? longName : shortName;
         Node m = member(part, first);
-        if (first != null && shortName != null && !shortName.isEmpty() && !shortName.equals(first)) m.rawName = shortName;
+        if (first != null && shortName != null && !shortName.isEmpty() && !shortName.equals(first))
+            m.rawName = shortName;
         try (InputStream in = stream(cfb, data)) {
             budget.writeContent(m, in);
         }

@@ -36,7 +36,9 @@ final class RpmPayload {
             DataInputStream in = new DataInputStream(raw);
             byte[] lead = new byte[LEAD];
             in.readFully(lead);
-            if ((lead[0] & 0xff) != 0xed || (lead[1] & 0xff) != 0xab || (lead[2] & 0xff) != 0xee
+            if ((lead[0] & 0xff) != 0xed
+                    || (lead[1] & 0xff) != 0xab
+                    || (lead[2] & 0xff) != 0xee
                     || (lead[3] & 0xff) != 0xdb) {
                 throw new IOException("not an RPM package");
             }

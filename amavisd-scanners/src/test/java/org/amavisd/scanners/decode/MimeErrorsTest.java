@@ -147,7 +147,8 @@ class MimeErrorsTest {
     @Test
     void tooManyPartsWhenNoErrorCameFirst() throws IOException {
         StringBuilder m = new StringBuilder(HEAD + "Content-Type: multipart/mixed; boundary=b\n\n");
-        for (int i = 0; i < 5; i++) m.append("--b\nContent-Type: text/plain\n\npart ").append(i).append('\n');
+        for (int i = 0; i < 5; i++)
+            m.append("--b\nContent-Type: text/plain\n\npart ").append(i).append('\n');
         m.append("--b--\n");
         Path f = tmp.resolve("email.txt");
         Files.writeString(f, Msg.crlf(m.toString()), StandardCharsets.US_ASCII);
@@ -180,11 +181,7 @@ class MimeErrorsTest {
     @Test
     void theOneLineFormIsCutAt250Characters() {
         DecodeResult r = new DecodeResult(
-                new PartTree(java.util.List.of()),
-                false,
-                null,
-                false,
-                java.util.Collections.nCopies(20, PARTS));
+                new PartTree(java.util.List.of()), false, null, false, java.util.Collections.nCopies(20, PARTS));
         assertThat(r.mimeError()).hasSize(255).endsWith("[...]").startsWith(PARTS + "; ; " + PARTS);
         assertThat(new DecodeResult(new PartTree(java.util.List.of()), false, null, false).mimeErrors())
                 .isEmpty();

@@ -128,10 +128,18 @@ class MimeToolsDifferentialTest {
         switch (kind) {
             case 0 -> sb.append("Content-Type: text/plain").append(nl);
             case 1 -> sb.append("Content-Type: message/rfc822").append(nl);
-            case 2 -> sb.append("Content-Type: multipart/digest; boundary=\"").append(boundary).append('"').append(nl);
+            case 2 ->
+                sb.append("Content-Type: multipart/digest; boundary=\"")
+                        .append(boundary)
+                        .append('"')
+                        .append(nl);
             case 3 -> sb.append("Content-Type: multipart/mixed").append(nl); // no boundary
-            default -> sb.append("Content-Type: multipart/mixed;").append(nl)
-                    .append("\tboundary=").append(boundary).append(nl);
+            default ->
+                sb.append("Content-Type: multipart/mixed;")
+                        .append(nl)
+                        .append("\tboundary=")
+                        .append(boundary)
+                        .append(nl);
         }
         if (rnd.nextInt(8) == 0) sb.append("not a field").append(nl);
         if (rnd.nextInt(10) == 0) return; // the header cut off here
@@ -146,15 +154,22 @@ class MimeToolsDifferentialTest {
         for (int p = 0; p < parts; p++) {
             sb.append(delim).append(rnd.nextInt(6) == 0 ? " \t" : "").append(nl);
             if (kind == 2 && rnd.nextBoolean()) {
-                sb.append(nl).append("From: inner@example.org").append(nl).append(nl).append("inner").append(nl);
+                sb.append(nl)
+                        .append("From: inner@example.org")
+                        .append(nl)
+                        .append(nl)
+                        .append("inner")
+                        .append(nl);
             } else {
                 entity(sb, rnd, nl, depth + 1, boundary, false);
             }
         }
         int close = rnd.nextInt(6);
-        if (close > 0) sb.append("--").append(boundary).append(close == 1 ? "--  " : "--").append(nl);
+        if (close > 0)
+            sb.append("--").append(boundary).append(close == 1 ? "--  " : "--").append(nl);
         if (rnd.nextInt(3) == 0) sb.append("epilogue").append(nl);
-        if (outer != null && rnd.nextInt(8) == 0) sb.append("--").append(outer).append("--").append(nl);
+        if (outer != null && rnd.nextInt(8) == 0)
+            sb.append("--").append(outer).append("--").append(nl);
     }
 
     private static void body(StringBuilder sb, Random rnd, String nl, String outer) {

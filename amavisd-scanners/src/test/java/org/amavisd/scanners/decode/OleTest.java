@@ -63,7 +63,9 @@ class OleTest {
         assertThat(exe.types()).contains("exe");
         assertThat(Files.readAllBytes(exe.file())).isEqualTo(PE);
         // the other streams of the document are not members
-        assertThat(r.tree().parts()).filteredOn(p -> doc.id().equals(p.parentId())).hasSize(1);
+        assertThat(r.tree().parts())
+                .filteredOn(p -> doc.id().equals(p.parentId()))
+                .hasSize(1);
     }
 
     @Test
@@ -89,14 +91,17 @@ class OleTest {
         for (int i = 0; i < 200; i++) {
             byte[] bad = i < 20 ? Arrays.copyOf(good, 512 + rnd.nextInt(good.length - 512)) : good.clone();
             if (i >= 20) { // garble a few bytes of the header, FAT or directory
-                for (int k = 0; k < 1 + rnd.nextInt(8); k++) bad[rnd.nextInt(Math.min(bad.length, 3 * 512))] = (byte) rnd.nextInt();
+                for (int k = 0; k < 1 + rnd.nextInt(8); k++)
+                    bad[rnd.nextInt(Math.min(bad.length, 3 * 512))] = (byte) rnd.nextInt();
             }
             long t0 = System.nanoTime();
             DecodeResult r = decodeAttachment(tmp.resolve("bad" + i), "x.doc", bad);
             assertThat(System.nanoTime() - t0).as("case " + i).isLessThan(TimeUnit.SECONDS.toNanos(5));
             assertThat(named(r, "x.doc").file()).exists();
             for (Part p : r.tree().parts()) {
-                if (p.file() != null) assertThat(p.file().getParent()).isEqualTo(tmp.resolve("bad" + i).resolve("parts"));
+                if (p.file() != null)
+                    assertThat(p.file().getParent())
+                            .isEqualTo(tmp.resolve("bad" + i).resolve("parts"));
             }
         }
     }

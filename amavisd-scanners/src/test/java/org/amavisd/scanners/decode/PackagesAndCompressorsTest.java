@@ -147,7 +147,8 @@ public class PackagesAndCompressorsTest {
             Path msg = dir.resolve("email.txt");
             Files.writeString(
                     msg,
-                    Msg.mixed("b", Msg.attachment("b", "application/x-rpm", "; filename=t.rpm", Arrays.copyOf(rpm, cut))),
+                    Msg.mixed(
+                            "b", Msg.attachment("b", "application/x-rpm", "; filename=t.rpm", Arrays.copyOf(rpm, cut))),
                     StandardCharsets.ISO_8859_1);
             DecodeResult r = Decoder.decode(msg, dir.resolve("parts"), DecodeLimits.DEFAULTS, ExternalArchivers.none());
             assertThat(r.overLimits()).isFalse();
@@ -213,11 +214,17 @@ public class PackagesAndCompressorsTest {
                 /opt/payload.exe
                 """);
         Process p = new ProcessBuilder(
-                        "/usr/bin/rpmbuild", "-bb", "--quiet",
-                        "--define", "_topdir " + top,
-                        "--define", "_binary_payload " + payload,
-                        "--define", "__os_install_post %{nil}",
-                        "--define", "debug_package %{nil}",
+                        "/usr/bin/rpmbuild",
+                        "-bb",
+                        "--quiet",
+                        "--define",
+                        "_topdir " + top,
+                        "--define",
+                        "_binary_payload " + payload,
+                        "--define",
+                        "__os_install_post %{nil}",
+                        "--define",
+                        "debug_package %{nil}",
                         spec.toString())
                 .redirectErrorStream(true)
                 .start();

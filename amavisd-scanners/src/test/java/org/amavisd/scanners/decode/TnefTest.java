@@ -66,7 +66,9 @@ public class TnefTest {
         assertThat(exe.tier()).isEqualTo(tnef.tier() + 1);
         assertThat(Files.readAllBytes(exe.file())).isEqualTo(PE);
         // as amavisd-new: each attachment's data and its MAPI properties are members
-        assertThat(r.tree().parts()).filteredOn(p -> tnef.id().equals(p.parentId())).hasSize(4);
+        assertThat(r.tree().parts())
+                .filteredOn(p -> tnef.id().equals(p.parentId()))
+                .hasSize(4);
         assertThat(r.tree().parts())
                 .filteredOn(p -> "README.TXT".equals(p.name()))
                 .extracting(Part::rawName)
@@ -90,8 +92,10 @@ public class TnefTest {
             Path msg = dir.resolve("email.txt");
             Files.writeString(
                     msg,
-                    Msg.mixed("b", Msg.attachment("b", "application/ms-tnef", "; filename=winmail.dat",
-                            Arrays.copyOf(w, cut))),
+                    Msg.mixed(
+                            "b",
+                            Msg.attachment(
+                                    "b", "application/ms-tnef", "; filename=winmail.dat", Arrays.copyOf(w, cut))),
                     StandardCharsets.ISO_8859_1);
             DecodeResult r = Decoder.decode(msg, dir.resolve("parts"), DecodeLimits.DEFAULTS, ExternalArchivers.none());
             assertThat(r.overLimits()).isFalse();
@@ -116,7 +120,8 @@ public class TnefTest {
                 msg,
                 Msg.mixed("b", Msg.attachment("b", "application/ms-tnef", "; filename=winmail.dat", w)),
                 StandardCharsets.ISO_8859_1);
-        DecodeLimits small = new DecodeLimits(14, 1500, 1024 * 1024L, 1024 * 1024L, 1, 1, 40, java.time.Duration.ofSeconds(60));
+        DecodeLimits small =
+                new DecodeLimits(14, 1500, 1024 * 1024L, 1024 * 1024L, 1, 1, 40, java.time.Duration.ofSeconds(60));
         DecodeResult r = Decoder.decode(msg, tmp.resolve("parts"), small, ExternalArchivers.none());
         assertThat(r.overLimits()).isTrue();
         assertThat(r.limitReason()).startsWith("Exceeded storage quota");

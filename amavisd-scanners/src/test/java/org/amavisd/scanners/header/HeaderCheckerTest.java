@@ -58,7 +58,8 @@ class HeaderCheckerTest {
         assertThat(check(GOOD + "MIME-Version: 1.0\nContent-Type: multipart/mixed; charset=us-ascii\n")
                         .problems())
                 .isEmpty();
-        assertThat(check(GOOD + "Content-Type: multipart/mixed; boundary=\"\"\n").isBad())
+        assertThat(check(GOOD + "Content-Type: multipart/mixed; boundary=\"\"\n")
+                        .isBad())
                 .isFalse();
         assertThat(check(GOOD + "Content-Type: Multipart/Alternative;\n\tBoundary=abc\n")
                         .isBad())
