@@ -25,7 +25,10 @@ import java.util.Locale;
  *       something other than that multipart's own boundary;
  *   <li>{@code unexpected end of header}: a header not ended by an empty line (the end of the
  *       message or a closing boundary came first; a header cut off by the next delimiter is only
- *       a warning, the part then being empty).
+ *       a warning, the part then being empty);
+ *   <li>{@code uu decoding: no begin found}, {@code binhex decoding: fell off end of file}: a body
+ *       in the x-uuencode or BinHex transfer encoding without the line its data starts at (the
+ *       other decoders of MIME::Parser cannot fail).
  * </ul>
  *
  * <p>A part may have no header at all (it starts with the empty line, RFC 2046 section 5.1.1);
@@ -71,6 +74,8 @@ final class MimeFraming {
     private End endKind;
 
     private String endBound;
+    /** The body being read is to be watched for where its encoding starts, or null. */
+    private Watch watch;
     /** The longest boundary line in force: how much of each line to keep. */
     private int keep = 4;
 
@@ -106,7 +111,7 @@ final class MimeFraming {
         if (h == null) return true; // cut off by the next delimiter: an empty part, a warning only
         String type = h.mimeType(retype);
         if (type.split("/", -1)[0].equals("multipart") && depth < MAX_DEPTH) return multipart(h, type, depth);
-        singlepart();
+        singlepart(h.encoding());
         return true;
     }
 
@@ -116,7 +121,7 @@ final class MimeFraming {
         String bound = h.boundary();
         if (bound == null || bound.indexOf('\r') >= 0 || bound.indexOf('\n') >= 0) {
             error("multipart boundary is missing, or contains CR or LF");
-            singlepart();
+            singlepart(h.encoding());
             return true;
         }
         bounds.add(0, bound);
@@ -146,11 +151,62 @@ final class MimeFraming {
         return true;
     }
 
-    /** A body up to the next boundary in force; inside a multipart, it must be that multipart's own. */
-    private void singlepart() throws IOException {
-        if (bounds.isEmpty()) return; // the rest of the message: nothing more can go wrong
-        chunk(false);
-        if (end() != End.DELIM && end() != End.CLOSE) error("part did not end with expected boundary");
+    /**
+     * A body up to the next boundary in force; inside a multipart, it must be that multipart's
+     * own. Then its transfer encoding is decoded: of MIME::Parser's decoders, only uuencode and
+     * BinHex can fail, when what they start at is not there.
+     */
+    private void singlepart(String encoding) throws IOException {
+        Watch w = switch (encoding) {
+            case "x-uu", "x-uuencode" -> new Watch(false);
+            case "binhex", "binhex40", "mac-binhex40", "mac-binhex" -> new Watch(true);
+            default -> null;
+        };
+        if (bounds.isEmpty() && w == null) return; // the rest of the message: nothing more can go wrong
+        watch = w;
+        try {
+            chunk(false);
+        } finally {
+            watch = null;
+        }
+        if (!bounds.isEmpty() && end() != End.DELIM && end() != End.CLOSE) {
+            error("part did not end with expected boundary");
+        }
+        if (w != null && !w.found)
+            error(w.binhex ? "binhex decoding: fell off end of file" : "uu decoding: no begin found");
+    }
+
+    /** Looks for where a uuencoded ("begin" at a line start) or BinHex body starts. */
+    private static final class Watch {
+        private static final byte[] BEGIN = "begin".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] BINHEX = "(This file must be converted".getBytes(StandardCharsets.US_ASCII);
+
+        final boolean binhex;
+        boolean found;
+        /** The line before was BinHex's "(This file must be converted ..." line. */
+        private boolean afterIntro;
+
+        Watch(boolean binhex) {
+            this.binhex = binhex;
+        }
+
+        void line(byte[] b) {
+            if (found) return;
+            if (!binhex) {
+                found = startsWith(b, BEGIN);
+            } else if (afterIntro) {
+                afterIntro = false;
+                found = b.length > 0 && b[0] == ':';
+            } else {
+                afterIntro = startsWith(b, BINHEX);
+            }
+        }
+
+        private static boolean startsWith(byte[] b, byte[] p) {
+            if (b.length < p.length) return false;
+            for (int i = 0; i < p.length; i++) if (b[i] != p[i]) return false;
+            return true;
+        }
     }
 
     /** A header up to its empty line; null when the next delimiter came first. */
@@ -174,7 +230,7 @@ final class MimeFraming {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         while (true) {
             line.reset();
-            int len = readLine(line, header ? MAX_FIELD : keep);
+            int len = readLine(line, header ? MAX_FIELD : watch != null ? Math.max(keep, 32) : keep);
             if (len < 0) {
                 endKind = End.EOF;
                 return;
@@ -187,6 +243,8 @@ final class MimeFraming {
                     return;
                 }
                 h.line(b);
+            } else if (watch != null) {
+                watch.line(b);
             }
         }
     }
@@ -261,27 +319,39 @@ final class MimeFraming {
         return n <= 2;
     }
 
-    /** The Content-Type field of a header, the first one, unfolded; other fields are not kept. */
+    /**
+     * The Content-Type and Content-Transfer-Encoding fields of a header, the first of each,
+     * unfolded; other fields are not kept.
+     */
     private static final class Header {
         private StringBuilder contentType;
-        private boolean inContentType;
-        private boolean done;
+        private StringBuilder encoding;
+        /** The field the last line belonged to, if one of those two. */
+        private StringBuilder current;
 
         void line(byte[] b) {
             String s = new String(b, StandardCharsets.ISO_8859_1);
             if (s.endsWith("\r\n")) s = s.substring(0, s.length() - 2);
             else if (s.endsWith("\n") || s.endsWith("\r")) s = s.substring(0, s.length() - 1);
             if (!s.isEmpty() && (s.charAt(0) == ' ' || s.charAt(0) == '\t')) {
-                if (inContentType && contentType.length() < MAX_FIELD) contentType.append(s);
+                if (current != null && current.length() < MAX_FIELD) current.append(s);
                 return;
             }
-            if (inContentType) done = true;
-            inContentType = false;
+            current = null;
             int colon = s.indexOf(':');
-            if (!done && colon > 0 && s.substring(0, colon).equalsIgnoreCase("content-type")) {
-                contentType = new StringBuilder(s.substring(colon + 1));
-                inContentType = true;
+            String name = colon > 0 ? s.substring(0, colon) : "";
+            if (contentType == null && name.equalsIgnoreCase("content-type")) {
+                current = contentType = new StringBuilder(s.substring(colon + 1));
+            } else if (encoding == null && name.equalsIgnoreCase("content-transfer-encoding")) {
+                current = encoding = new StringBuilder(s.substring(colon + 1));
             }
+        }
+
+        /** The transfer encoding as MIME::Head gives it: lower case, 7bit when none. */
+        String encoding() {
+            String v = HeaderParams.parse(encoding == null ? null : encoding.toString()).value;
+            if (v.isEmpty()) return "7bit";
+            return v.toLowerCase(Locale.ROOT).replaceFirst("^([78])[ _-]bit$", "$1bit");
         }
 
         private HeaderParams params() {

@@ -145,6 +145,26 @@ class MimeErrorsTest {
     }
 
     @Test
+    void uuencodedBodyWithoutBegin() throws IOException {
+        DecodeResult r = decode(HEAD + "Content-Type: multipart/mixed; boundary=b\n\n"
+                + "--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: x-uuencode\n\n"
+                + "M86QL(&]F('1E>'0*\n--b\nContent-Transfer-Encoding: X-UUencode\n\nbegin 644 a.txt\n`\nend\n--b--\n");
+        assertThat(r.mimeErrors()).containsExactly("error: uu decoding: no begin found");
+    }
+
+    @Test
+    void binhexBodyThatNeverStarts() throws IOException {
+        DecodeResult r = decode(HEAD + "Content-Type: application/mac-binhex40\nContent-Transfer-Encoding: binhex\n\n"
+                + "(This file must be converted with BinHex 4.0)\nno colon here\n");
+        assertThat(r.mimeErrors()).containsExactly("error: binhex decoding: fell off end of file");
+        DecodeResult ok = Msg.decode(
+                Files.createDirectories(tmp.resolve("ok")),
+                HEAD + "Content-Type: application/mac-binhex40\nContent-Transfer-Encoding: binhex\n\n"
+                        + "(This file must be converted with BinHex 4.0)\n:!!!\n");
+        assertThat(ok.mimeErrors()).isEmpty();
+    }
+
+    @Test
     void tooManyPartsWhenNoErrorCameFirst() throws IOException {
         StringBuilder m = new StringBuilder(HEAD + "Content-Type: multipart/mixed; boundary=b\n\n");
         for (int i = 0; i < 5; i++)

@@ -102,6 +102,11 @@ class MimeToolsDifferentialTest {
         c.add("From: a@example.com\r\nSubject: no body");
         c.add("From: a@example.com\r\nSubject: no body\r\n");
         c.add(HEAD + "Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n\r\nhi\r\n----\r\n");
+        c.add(HEAD + "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nno begin\r\n");
+        c.add(HEAD + "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-uu\r\n\r\nbegin 600 x\r\nend\r\n");
+        c.add(HEAD
+                + "Content-Transfer-Encoding: mac-binhex40\r\n\r\n(This file must be converted with BinHex)\r\n:\r\n");
+        c.add(HEAD + "Content-Transfer-Encoding: binhex\r\n\r\n(This file must be converted with BinHex)\r\n");
         Random rnd = new Random(20261203L);
         for (int i = 0; i < 400; i++) c.add(randomMessage(rnd));
         return c;
@@ -142,6 +147,12 @@ class MimeToolsDifferentialTest {
                         .append(nl);
         }
         if (rnd.nextInt(8) == 0) sb.append("not a field").append(nl);
+        if (rnd.nextInt(6) == 0) {
+            String[] encodings = {"x-uuencode", "X-UU", "binhex40", "base64", "7-bit", "x-unknown"};
+            sb.append("Content-Transfer-Encoding: ")
+                    .append(encodings[rnd.nextInt(encodings.length)])
+                    .append(nl);
+        }
         if (rnd.nextInt(10) == 0) return; // the header cut off here
         sb.append(nl);
         if (kind < 2 || kind == 3) {
@@ -174,6 +185,11 @@ class MimeToolsDifferentialTest {
 
     private static void body(StringBuilder sb, Random rnd, String nl, String outer) {
         sb.append("text ").append(rnd.nextInt(100)).append(nl);
+        if (rnd.nextInt(5) == 0)
+            sb.append("begin 644 f.txt").append(nl).append("end").append(nl);
+        if (rnd.nextInt(5) == 0)
+            sb.append("(This file must be converted with BinHex 4.0)").append(nl);
+        if (rnd.nextInt(4) == 0) sb.append(":!!").append(nl);
         if (rnd.nextInt(10) == 0) sb.append("--looks-like-a-boundary").append(nl);
         if (rnd.nextInt(12) == 0) sb.append(nl);
     }
