@@ -9,11 +9,14 @@
 #   rspamd     rspamd             (the other spam scanner daemon, run on loopback without Redis)
 #   swaks      swaks              (handy SMTP client; testenv/selftest.sh uses it)
 #   testfiles  clamav-testfiles   (44 ClamAV test samples, optional)
-#   oracle     amavisd-new        (the Perl original, to compare against; optional)
+#   oracle     amavisd-new libmime-tools-perl (the Perl original, and its MIME parser, to
+#              compare against; optional)
 #   dkim       opendkim-tools     (optional)
 #   dns        dnsmasq-base       (optional)
 #   postgres   postgresql         (SQL lookup tests against a real server; optional)
-#   archivers  unrar-free arj cabextract lhasa (the decoder's external archive programs)
+#   archivers  unrar-free arj cabextract lhasa (the decoder's external archive programs),
+#              rpm tnef libole-storage-lite-perl (rpmbuild makes real RPM packages for the
+#              decoder tests, tnef checks the TNEF test files, OLE::Storage_Lite writes OLE2 ones)
 #   all        every group above
 # Everything present: prints one line and exits 0 (no apt-get at all).
 # Something missing, running as root with apt-get: installs it non-interactively
@@ -28,7 +31,7 @@ set -euo pipefail
 PROG=ensure-packages
 log() { printf '[%s] %s\n' "$PROG" "$*"; }
 err() { printf '[%s] ERROR: %s\n' "$PROG" "$*" >&2; }
-usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 CHECK_ONLY=0
 groups=()
@@ -50,11 +53,11 @@ packages_of() { # packages_of GROUP -> Debian package names
     rspamd) echo rspamd ;;
     swaks) echo swaks ;;
     testfiles) echo clamav-testfiles ;;
-    oracle) echo amavisd-new ;;
+    oracle) echo amavisd-new libmime-tools-perl ;;
     dkim) echo opendkim-tools ;;
     dns) echo dnsmasq-base ;;
     postgres) echo postgresql ;;
-    archivers) echo unrar-free arj cabextract lhasa ;;
+    archivers) echo unrar-free arj cabextract lhasa rpm tnef libole-storage-lite-perl ;;
     all) for g in postfix clamd spamd rspamd swaks testfiles oracle dkim dns postgres archivers; do packages_of "$g"; done ;;
     *) return 1 ;;
     esac
@@ -65,6 +68,7 @@ binary_of() { # a program each package provides, for systems without dpkg
     spamassassin) echo spamassassin ;; rspamd) echo rspamd ;; swaks) echo swaks ;; amavisd-new) echo amavisd ;;
     opendkim-tools) echo opendkim-genkey ;; dnsmasq-base) echo dnsmasq ;; postgresql) echo pg_ctlcluster ;;
     unrar-free) echo unrar ;; arj) echo arj ;; cabextract) echo cabextract ;; lhasa) echo lha ;;
+    rpm) echo rpmbuild ;; tnef) echo tnef ;;
     *) echo "" ;;
     esac
 }

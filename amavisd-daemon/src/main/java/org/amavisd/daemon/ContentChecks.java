@@ -107,6 +107,7 @@ final class ContentChecks implements MessageProcessor {
         Set<HeaderTest> tests = headerTests(bank);
         HeaderVerdict header = new HeaderChecker(tests, msg.params().smtputf8()).check(msg.messageFile());
         // MIME framing errors found while decoding: CC_BADH minor 1, after the header's own problems
+        // as amavisd-new: only a decoded message has MIME errors ($bypass_decode_parts: none)
         String mimeError = decoded != null && tests.contains(HeaderTest.MIME) ? decoded.mimeError() : null;
         List<String> badHeaders = new ArrayList<>(header.problems());
         if (mimeError != null) badHeaders.add("MIME error: " + mimeError);

@@ -292,6 +292,21 @@ class ContentDecisionsTest {
     }
 
     @Test
+    void withDecodingBypassedThereAreNoMimeErrors() throws Exception {
+        // amavisd-new parses the MIME structure only to decode: $bypass_decode_parts means no MIME errors
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "$bypass_decode_parts = 1;\n");
+            String msg = "From: s@remote.test\r\nDate: Wed, 2 Dec 2026 00:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+                    + "Content-Type: multipart/mixed\r\n\r\n--xyz\r\n"
+                    + "Content-Type: text/plain\r\n\r\nno boundary parameter, no closing boundary\r\n";
+            assertThat(send(port, "s@remote.test", List.of("user@example.com"), msg))
+                    .matches("250 2\\.0\\.0 from MTA.*");
+            assertThat(log()).contains("Passed CLEAN");
+            assertThat(mta.messages().get(0).data()).doesNotContain("X-Amavis-Alert");
+        }
+    }
+
+    @Test
     void theBannedAdminIsNotifiedThroughTheNotifyMethod() throws Exception {
         try (RecordingMta mta = RecordingMta.smtp()) {
             int port = start(

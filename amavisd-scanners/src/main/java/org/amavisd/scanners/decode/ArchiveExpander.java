@@ -34,15 +34,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Unpacks one typed part into member parts with Java libraries (commons-compress, xz, zstd-jni),
- * or for rar, arj, cab and lha with an installed external program ({@link ExternalExpander}).
+ * our own readers for RPM packages ({@link RpmPayload}), TNEF ({@link TnefExpander}) and what is
+ * embedded in OLE2 documents ({@link OleExpander}), or for
+ * rar, arj, cab and lha with an installed external program ({@link ExternalExpander}).
  * Members are written under generated names (p007, ...) in the parts directory; an entry's own
  * name is only recorded, never used as a path, so no entry can land outside the directory.
  */
 final class ArchiveExpander {
     private static final Logger log = LoggerFactory.getLogger(ArchiveExpander.class);
     /** Short types this class can unpack. */
-    static final List<String> SUPPORTED =
-            List.of("zip", "7z", "gz", "bz2", "xz", "lzma", "zst", "Z", "tar", "cpio", "a", "deb", "arj", "uue");
+    static final List<String> SUPPORTED = List.of(
+            "zip", "7z", "gz", "bz2", "xz", "lzma", "zst", "Z", "tar", "cpio", "a", "deb", "arj", "rpm", "tnef", "doc",
+            "uue");
 
     /** Short types unpacked by an external program when one is installed (arj falls back to the library). */
     static final List<String> EXTERNAL = List.of("rar", "arj", "cab", "lha");
@@ -111,6 +114,14 @@ final class ArchiveExpander {
                         single(part, strip(part.name, ".z"), in);
                     }
                 }
+                case "rpm" -> {
+                    // as rpm2cpio for amavisd-new: the payload is one member, a cpio archive
+                    try (InputStream in = RpmPayload.open(f, memLimitKb())) {
+                        single(part, null, in);
+                    }
+                }
+                case "tnef" -> new TnefExpander(budget).expand(part);
+                case "doc" -> new OleExpander(budget).expand(part);
                 case "tar" -> stream(part, ArchiveStreamFactory.TAR, f);
                 case "cpio" -> stream(part, ArchiveStreamFactory.CPIO, f);
                 case "a", "deb" -> stream(part, ArchiveStreamFactory.AR, f);

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes a spooled message into parts: the MIME walk first (every leaf to its own file), then
  * each file typed by content and, when it is an archive or compressed file we can read (with a
- * Java library, or an installed external program for rar, arj, cab and lha) or an embedded
+ * Java library, our own reader for RPM, TNEF and OLE2, or an installed external program for rar,
+ * arj, cab and lha) or an embedded
  * message, unpacked into further parts, breadth first (amavisd-new's decoding tiers), until
  * nothing is left or a limit is reached. Parts are numbered as amavisd-new numbers them (see
  * {@link Part#id()}); MIME framing errors of the message are reported as amavisd-new's MIME
@@ -47,7 +48,10 @@ public final class Decoder {
         ArchiveExpander expander = new ArchiveExpander(budget, programs);
         String reason = null;
         String failure = null;
-        MimeWalker walker = new MimeWalker(budget, true);
+        MimeWalker walker = new MimeWalker(budget);
+        // the MIME errors, as amavisd-new's parser finds them: a pass over the lines of the message
+        List<String> mimeErrors = MimeFraming.check(messageFile, limits.maxFiles());
+        if (!mimeErrors.isEmpty()) log.warn("MIME::Parser {}", DecodeResult.oneLine(mimeErrors));
         try {
             try {
                 walker.walk(messageFile, null, MimeWalker.MIME_TIER);
@@ -57,7 +61,6 @@ public final class Decoder {
                 // unpack then meets the same limit below
                 if (!e.getMessage().startsWith("Maximum number of files")) throw e;
             }
-            if (!walker.problems().isEmpty()) log.info("MIME errors: {}", String.join("; ", walker.problems()));
             for (int i = 0; i < budget.nodes.size(); i++) { // grows as archives are unpacked
                 Node n = budget.nodes.get(i);
                 if (n.file == null) continue;
@@ -69,7 +72,9 @@ public final class Decoder {
                     if (max > 0 && n.tier + 1 > max) {
                         throw new OverLimitException("Maximum decoding depth (" + max + ") exceeded");
                     }
-                    new MimeWalker(budget, false).walk(n.file, n, n.tier + 1);
+                    MimeWalker inner = new MimeWalker(budget);
+                    inner.walk(n.file, n, n.tier + 1);
+                    if (inner.stoppedBy() != null) n.addAttributes("U"); // the rest of it was not read
                 } else {
                     expander.expand(n);
                 }
@@ -92,7 +97,8 @@ public final class Decoder {
             undecipherable |= n.attributes.indexOf('U') >= 0;
             parts.add(n.freeze());
         }
-        List<String> problems = new ArrayList<>(walker.problems());
+        List<String> problems = new ArrayList<>(mimeErrors);
+        if (walker.stoppedBy() != null) undecipherable = true; // the rest of the message was not read
         if (failure != null) {
             problems.add(failure);
             undecipherable = true;

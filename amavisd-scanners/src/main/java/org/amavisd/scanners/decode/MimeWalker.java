@@ -18,7 +18,6 @@ import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.EntityState;
-import org.apache.james.mime4j.stream.Event;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
@@ -52,7 +51,6 @@ final class MimeWalker {
             .build();
 
     private final Budget budget;
-    private final boolean reportProblems;
     /** Containers and their children as the walk meets them, for the numbering afterwards. */
     private final Map<Node, List<Node>> children = new IdentityHashMap<>();
 
@@ -60,18 +58,11 @@ final class MimeWalker {
     private final Map<Node, Node> epilogues = new IdentityHashMap<>();
     /** The top entity of the walked message, once met. */
     private Node root;
-    /** MIME framing problems found, in the order found (amavisd-new's CC_BADH minor 1). */
-    private final List<String> problems = new ArrayList<>();
-    /** What the parser noticed during the last step, read right after it. */
-    private final List<String> events = new ArrayList<>();
+    /** Why mime4j gave up before the end of the message (the rest is unread), or null. */
+    private String stoppedBy;
 
-    /**
-     * @param reportProblems collect MIME framing problems: for the message itself, not for an
-     *     embedded message (amavisd-new discards the errors of that second parse)
-     */
-    MimeWalker(Budget budget, boolean reportProblems) {
+    MimeWalker(Budget budget) {
         this.budget = budget;
-        this.reportProblems = reportProblems;
     }
 
     /**
@@ -86,13 +77,10 @@ final class MimeWalker {
                                 && ("message/rfc822".equals(n.mimeType) || "message/global".equals(n.mimeType))));
     }
 
-    /** The MIME framing problems found so far; also when the walk ended with an exception. */
-    List<String> problems() {
-        return List.copyOf(problems);
-    }
-
     /**
-     * Walks a message; framing problems are collected (see {@link #problems()}), not thrown.
+     * Walks a message. Its framing errors are {@link MimeFraming}'s business: mime4j reads a
+     * malformed message its own way, and reports as invalid what MIME::Parser accepts (a part
+     * with no header fields at all), so its complaints are not used.
      *
      * @param parent the part whose file this is (an embedded message), or null for the message
      * @param tier the decoding tier of the parts found
@@ -103,6 +91,11 @@ final class MimeWalker {
         } finally {
             if (root != null) numberTheRest(root);
         }
+    }
+
+    /** Why the walk stopped before the end of the message (what follows is not checked), or null. */
+    String stoppedBy() {
+        return stoppedBy;
     }
 
     /** Depth first: preamble, container, epilogue, then the children; leaves already have numbers. */
@@ -117,24 +110,11 @@ final class MimeWalker {
     }
 
     private void walk(Path message, Node top, int tier, Deque<Node> stack) throws IOException {
-        DecodeMonitor monitor = new DecodeMonitor() {
-            @Override
-            public boolean warn(String message, String action) {
-                events.add(message);
-                return false;
-            }
-
-            @Override
-            public boolean isListening() {
-                return true;
-            }
-        };
-        MimeTokenStream ts = new MimeTokenStream(CONFIG, monitor, null);
+        MimeTokenStream ts = new MimeTokenStream(CONFIG, DecodeMonitor.SILENT, null);
         ts.setRecursionMode(RecursionMode.M_NO_RECURSE); // embedded messages stay whole, as in amavisd-new
         try (InputStream in = new BufferedInputStream(Files.newInputStream(message), 64 * 1024)) {
             ts.parse(in);
             for (EntityState st = ts.getState(); st != EntityState.T_END_OF_STREAM; st = ts.next()) {
-                noticeEvents(stack);
                 switch (st) {
                     case T_START_MESSAGE, T_START_BODYPART -> {
                         Node parent = stack.peek();
@@ -175,11 +155,6 @@ final class MimeWalker {
                     case T_BODY -> {
                         Node nd = stack.peek();
                         BodyDescriptor bd = ts.getBodyDescriptor();
-                        if (nd.mimeType != null
-                                && nd.mimeType.startsWith("multipart/")
-                                && !bd.getMimeType().startsWith("multipart/")) {
-                            problem(stack, nd.mimeType + " without a boundary parameter (part " + nd.levelPath + ")");
-                        }
                         nd.mimeType = bd.getMimeType();
                         nd.transferEncoding = bd.getTransferEncoding();
                         budget.number(nd); // MIME::Parser names a leaf's file when it writes it
@@ -191,54 +166,8 @@ final class MimeWalker {
             }
         } catch (MimeException e) {
             log.info("MIME parse stopped early: {}", e.getMessage());
-            if (reportProblems) problems.add("parsing stopped: " + e.getMessage());
-        } catch (OverLimitException e) {
-            if (e.getMessage().startsWith("Maximum number of files")) {
-                // MIME::Parser's words when its max_parts ($MAXFILES) stops it, as amavisd-new reports them
-                if (reportProblems) problems.add("Unable to parse, perhaps message contains too many parts");
-            }
-            throw e;
+            stoppedBy = e.getMessage();
         }
-    }
-
-    /**
-     * Turns what the parser noticed in its last step into problems, named after the entity on top
-     * of the stack (the one the parser was in). The kinds are those MIME::Parser reports as errors
-     * (not its warnings), which amavisd-new makes CC_BADH minor 1: a multipart whose first boundary
-     * never comes or whose closing boundary is missing (the end of the message, or of an enclosing
-     * part, came first), a header that the message's end cuts off, a header line that is no field.
-     * Decoding complaints (stray characters in base64, a bad quoted-printable escape) are not
-     * among them: MIME::Parser passes over those in silence, and so do we.
-     */
-    private void noticeEvents(Deque<Node> stack) {
-        if (events.isEmpty()) return;
-        Node nd = stack.peek();
-        for (String ev : events) {
-            if (nd == null) continue;
-            String where = nd.mimeType == null ? "part " + nd.levelPath : nd.mimeType + " (part " + nd.levelPath + ")";
-            if (ev.endsWith(Event.MIME_BODY_PREMATURE_END.toString())) {
-                problem(
-                        stack,
-                        nd.childCount == 0
-                                ? "no boundary of " + where + " found: all of it read as preamble"
-                                : "closing boundary of " + where + " missing");
-            } else if (ev.endsWith(Event.HEADERS_PREMATURE_END.toString())) {
-                // inside a multipart, a header that runs into the next boundary is only a warning
-                // for MIME::Parser (a part without the empty line); only the message's own counts
-                if (stack.size() == 1) problem(stack, "the message ends inside its header");
-            } else if (ev.endsWith(Event.INVALID_HEADER.toString())) {
-                problem(stack, "a header line of " + where + " is not a header field");
-            }
-        }
-        events.clear();
-    }
-
-    /**
-     * Records a problem, for the message itself only: amavisd-new parses it with nested messages
-     * left whole, so only the outer structure can have MIME errors.
-     */
-    private void problem(Deque<Node> stack, String what) {
-        if (reportProblems) problems.add(what);
     }
 
     private static void endHeader(Node nd) {

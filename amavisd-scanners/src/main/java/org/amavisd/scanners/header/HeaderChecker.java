@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Checks the header section of a message as amavisd-new's header validity check does. Reads
@@ -31,10 +29,10 @@ import java.util.regex.Pattern;
  * present, and the fields of RFC 5322, RFC 2045 and RFC 2183 that may occur once must not occur
  * twice. Lines end in LF; a CR right before the LF is taken as part of a CRLF line ending.
  *
- * <p>Beyond amavisd-new's header test, {@link HeaderTest#MIME} reports what is visible from the
- * header alone: a multipart Content-Type without a (non-empty) boundary. amavisd-new's MIME
- * errors come from parsing the whole message: the decoder's
- * {@link org.amavisd.scanners.decode.DecodeResult#mimeErrors()} are those, also CC_BADH minor 1.
+ * <p>{@link HeaderTest#MIME} is not this class's business: amavisd-new's MIME errors come from
+ * parsing the whole message, and the decoder's
+ * {@link org.amavisd.scanners.decode.DecodeResult#mimeErrors()} are those (CC_BADH minor 1), a
+ * multipart without a boundary among them.
  */
 public final class HeaderChecker {
     /** How much of one header field is kept for the checks that look at its content. */
@@ -65,12 +63,6 @@ public final class HeaderChecker {
             "Auto-Submitted");
 
     private static final Set<String> REQUIRED = Set.of("date", "from");
-
-    private static final Pattern MULTIPART =
-            Pattern.compile("^[ \\t\\r\\n]*multipart[ \\t]*/", Pattern.CASE_INSENSITIVE);
-    private static final Pattern BOUNDARY = Pattern.compile(
-            ";[ \\t\\r\\n]*boundary(?:\\*0?)?\\*?[ \\t\\r\\n]*=[ \\t\\r\\n]*(\"([^\"]*)\"|[^; \\t\\r\\n]*)",
-            Pattern.CASE_INSENSITIVE);
 
     private final Set<HeaderTest> tests;
     private final boolean smtpUtf8;
@@ -174,18 +166,6 @@ public final class HeaderChecker {
                                 : "Header field occurs more than once: \"" + name + "\" occurs " + n + " times");
             }
         }
-        if (tests.contains(HeaderTest.MIME) && st.contentType != null) {
-            String v = st.contentType;
-            if (MULTIPART.matcher(v).find()) {
-                Matcher m = BOUNDARY.matcher(v);
-                boolean ok = m.find() && !(m.group(2) != null ? m.group(2) : m.group(1)).isEmpty();
-                if (!ok) {
-                    st.problem(
-                            1,
-                            "MIME error: multipart Content-Type without a boundary: " + excerpt("Content-Type:" + v));
-                }
-            }
-        }
         return new HeaderVerdict(st.problems, st.minor);
     }
 
@@ -207,9 +187,6 @@ public final class HeaderChecker {
             String lc = name.toLowerCase(Locale.ROOT);
             if (st.counted(lc)) {
                 st.counts.merge(lc, 1, Integer::sum);
-            }
-            if (lc.equals("content-type") && st.contentType == null) {
-                st.contentType = text.substring(text.indexOf(':') + 1);
             }
         }
         if (name == null || name.startsWith("--")) {
@@ -340,7 +317,6 @@ public final class HeaderChecker {
         final List<String> problems = new ArrayList<>();
         final Map<String, Integer> counts = new LinkedHashMap<>();
         int minor;
-        String contentType;
 
         boolean counted(String lcName) {
             for (String n : ONCE_ONLY) {

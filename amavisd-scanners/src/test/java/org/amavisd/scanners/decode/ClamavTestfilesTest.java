@@ -34,7 +34,10 @@ class ClamavTestfilesTest {
                 "clam.odc.cpio",
                 "clam.exe.mbox.base64",
                 "clam.exe.mbox.uu",
-                "clam.mail"
+                "clam.mail",
+                "clam.tnef",
+                "clam.ole.doc",
+                "clam.ppt"
             })
     void findsClamExe(String file) throws IOException {
         Path src = DIR.resolve(file);

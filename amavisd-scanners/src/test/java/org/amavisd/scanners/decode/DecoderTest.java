@@ -19,7 +19,7 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DecoderTest {
+public class DecoderTest {
     @TempDir
     Path tmp;
 
@@ -312,7 +312,7 @@ class DecoderTest {
         }
     }
 
-    static byte[] peExe() {
+    public static byte[] peExe() {
         byte[] b = new byte[512];
         b[0] = 'M';
         b[1] = 'Z';
