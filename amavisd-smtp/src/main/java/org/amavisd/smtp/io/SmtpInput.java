@@ -77,7 +77,9 @@ public final class SmtpInput {
      * Copies DATA up to the terminating CRLF.CRLF into {@code out}: leading dots unstuffed, bare
      * LF written as CRLF, nothing written past {@code limit} bytes (the rest is read and counted,
      * so the client's end-of-data is still found). Only CRLF.CRLF ends the data, never a bare-LF
-     * variant, so a message cannot smuggle a second one past the front MTA.
+     * or bare-CR variant, so a message cannot smuggle a second one past the front MTA: a line
+     * begins where a dot counts only after CRLF (or at the start of the data), so after a bare LF
+     * a dot is plain data, kept as it came (and dot-stuffed again when relayed).
      */
     public DataResult readData(OutputStream out, long limit) throws IOException {
         DataSink sink = new DataSink(out, limit);
@@ -105,7 +107,7 @@ public final class SmtpInput {
                         } else if (c == '\n') { // ".\n": not an end of data; keep the line as "."
                             sink.put((byte) '.');
                             sink.crlf(true);
-                            state = LINE_START;
+                            state = IN_LINE; // after a bare LF no line starts
                         } else {
                             state = inLine(sink, c); // unstuffed: the leading dot is dropped
                         }
@@ -140,9 +142,9 @@ public final class SmtpInput {
 
     private static int inLine(DataSink sink, byte c) throws IOException {
         if (c == '\r') return SAW_CR;
-        if (c == '\n') {
+        if (c == '\n') { // a bare LF: written as CRLF, but what follows is no line start
             sink.crlf(true);
-            return LINE_START;
+            return IN_LINE;
         }
         if (c == 0) sink.nul();
         sink.put(c);

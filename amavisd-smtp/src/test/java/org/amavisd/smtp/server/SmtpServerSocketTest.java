@@ -410,6 +410,47 @@ class SmtpServerSocketTest {
                 .isEqualTo("Subject: s\r\n\r\nline one\r\n.\r\nMAIL FROM:<evil@x>\r\n.\r\nstill data\r\n");
     }
 
+    /**
+     * SMTP smuggling: every way of writing a dot line with a bare CR or bare LF around it, after
+     * which a forged transaction follows. None may end the data: the client gets one reply, the
+     * back end one message with the forged commands inside it as text, and the victim nothing.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "[{index}] {0}")
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "LF.LF", "LF.CRLF", "CRLF.LF", "CR.CRLF", "CRLF.CR", "CR.CR", "CR.LF", "LF.CR", "first:.LF",
+                "first:.CR", "first:.CRLF-after-LF"
+            })
+    void noBareCrOrLfAroundADotEndsTheData(String variant) throws Exception {
+        String forged = "MAIL FROM:<evil@x>\r\nRCPT TO:<victim@example.net>\r\nDATA\r\nforged\r\n";
+        String eol = "\r\n";
+        String body =
+                switch (variant) {
+                    case "first:.LF" -> ".\n" + forged;
+                    case "first:.CR" -> ".\r" + forged;
+                    case "first:.CRLF-after-LF" -> "\n.\r\n" + forged;
+                    default -> "Subject: s" + eol + eol + "first part"
+                            + variant.replace("CRLF", "\u0001").replace("CR", "\r").replace("LF", "\n").replace("\u0001", "\r\n")
+                            + forged;
+                };
+        int port = start(RecordingMta.smtp());
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            c.reply();
+            c.command("EHLO front.test");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.net>");
+            c.command("DATA");
+            c.send(body + "\r\n.\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0 from MTA");
+            // nothing of the forged transaction was taken as commands: the next reply is QUIT's
+            assertThat(c.command("QUIT")).startsWith("221");
+        }
+        assertThat(mta.messages()).hasSize(1);
+        RecordingMta.Message m = mta.messages().get(0);
+        assertThat(m.rcptTo()).containsExactly("<b@example.net>");
+        assertThat(m.data()).contains("MAIL FROM:<evil@x>").contains("RCPT TO:<victim@example.net>").contains("forged");
+    }
+
     @Test
     void idleClientIsDisconnectedWith421AfterTheTimeout() throws Exception {
         int port = start(RecordingMta.smtp(), 2, Duration.ofSeconds(1), 0, a -> true);
