@@ -166,8 +166,7 @@ public final class Amavisd {
                 dsn,
                 new AdminNotifier(l.banks(), s.myhostname(), s.notifyMethod(), relay),
                 l.dkimSigner() == null ? null : new DkimSigning(l.banks(), l.dkimSigner()));
-        MessageProcessor decisions =
-                new Decisions(l.banks(), s.myhostname(), relaying);
+        MessageProcessor decisions = new Decisions(l.banks(), s.myhostname(), relaying);
         MessageProcessor spam = new SpamChecks(l.banks(), l.spamScanners(), decisions);
         MessageProcessor virus = new VirusChecks(l.banks(), l.virusScan(), spam);
         MessageProcessor checks =

@@ -12,8 +12,8 @@ import org.amavisd.core.mail.MailId;
 import org.amavisd.core.mail.MailParams;
 import org.amavisd.core.mail.MessageContext;
 import org.amavisd.core.mail.Recipient;
-import org.amavisd.smtp.relay.ForwardMethod;
 import org.amavisd.smtp.protocol.Xtext;
+import org.amavisd.smtp.relay.ForwardMethod;
 import org.amavisd.smtp.relay.SmtpRelayClient;
 
 /**

@@ -78,7 +78,7 @@ final class HeaderEditor {
             if (spam.isPresent()) {
                 if (spam.get().spamCode()
                         && banks.chain(bank, "remove_existing_spam_headers_maps")
-                        .isTrue(PolicyBanks.key(bank, r.address().address()))) {
+                                .isTrue(PolicyBanks.key(bank, r.address().address()))) {
                     for (String f : SPAM_FIELDS) e = e.withDeleted(f);
                 }
                 Optional<SpamChecks.RecipientSpam> rs = spam.get().of(r);

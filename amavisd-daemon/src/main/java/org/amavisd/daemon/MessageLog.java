@@ -29,9 +29,22 @@ final class MessageLog implements MessageListener {
     private static final Pattern QUEUED_AS = Pattern.compile("queued as ([0-9A-Za-z]+)$");
     /** Global unicast addresses: not loopback, link-local, private, shared (CGN), multicast or reserved. */
     private static final IpAcl PUBLIC_NETWORKS = IpAcl.parse(List.of(
-            "!127.0.0.0/8", "!::1", "!0.0.0.0/8", "!::", "!169.254.0.0/16", "!fe80::/10",
-            "!10.0.0.0/8", "!172.16.0.0/12", "!192.168.0.0/16", "!fc00::/7", "!100.64.0.0/10",
-            "!240.0.0.0/4", "!224.0.0.0/4", "!ff00::/8", "0.0.0.0/0", "::/0"));
+            "!127.0.0.0/8",
+            "!::1",
+            "!0.0.0.0/8",
+            "!::",
+            "!169.254.0.0/16",
+            "!fe80::/10",
+            "!10.0.0.0/8",
+            "!172.16.0.0/12",
+            "!192.168.0.0/16",
+            "!fc00::/7",
+            "!100.64.0.0/10",
+            "!240.0.0.0/4",
+            "!224.0.0.0/4",
+            "!ff00::/8",
+            "0.0.0.0/0",
+            "::/0"));
 
     @Override
     public void messageDone(MessageContext msg, List<SmtpReply> sent, Throwable failure) {
@@ -167,7 +180,8 @@ final class MessageLog implements MessageListener {
      */
     static String originatorIp(MessageContext msg) {
         String oldest = null;
-        if (PUBLIC_NETWORKS.matches(msg.session().peerAddress())) oldest = msg.session().peerAddress();
+        if (PUBLIC_NETWORKS.matches(msg.session().peerAddress()))
+            oldest = msg.session().peerAddress();
         String client = msg.xforward().known("ADDR");
         if (client != null && PUBLIC_NETWORKS.matches(client)) oldest = client.replaceFirst("(?i)^IPv6:", "");
         for (String ip : msg.headers().receivedIps()) if (PUBLIC_NETWORKS.matches(ip)) oldest = ip;

@@ -25,6 +25,7 @@ public record HeaderSummary(String messageId, String subject, String from, List<
     public HeaderSummary(String messageId, String subject, String from) {
         this(messageId, subject, from, List.of());
     }
+
     private static final int MAX_HEADER_BYTES = 256 * 1024;
     private static final int MAX_FIELD_CHARS = 998;
 

@@ -17,14 +17,17 @@ class ReceivedTraceTest {
     @Test
     void theHostLiteralAndIpv6AndBareQuadsAreFound() {
         assertThat(ReceivedTrace.clientIp("from [192.0.2.1] by x")).isEqualTo("192.0.2.1");
-        assertThat(ReceivedTrace.clientIp("from host (host [IPv6:2001:DB8::25]) by x")).isEqualTo("2001:db8::25");
+        assertThat(ReceivedTrace.clientIp("from host (host [IPv6:2001:DB8::25]) by x"))
+                .isEqualTo("2001:db8::25");
         assertThat(ReceivedTrace.clientIp("from host (192.0.2.9) by x")).isEqualTo("192.0.2.9");
     }
 
     @Test
     void onlyTheFromClauseCounts() {
-        assertThat(ReceivedTrace.clientIp("by gw.example (Postfix, from userid 0) id 1")).isNull();
-        assertThat(ReceivedTrace.clientIp("from localhost by mx (8.15.2 [192.0.2.3]) with SMTP")).isNull();
+        assertThat(ReceivedTrace.clientIp("by gw.example (Postfix, from userid 0) id 1"))
+                .isNull();
+        assertThat(ReceivedTrace.clientIp("from localhost by mx (8.15.2 [192.0.2.3]) with SMTP"))
+                .isNull();
     }
 
     @Test

@@ -396,8 +396,10 @@ final class OracleComparison {
     private static String dsnParameters(String arg, String... names) {
         StringBuilder sb = new StringBuilder();
         for (String name : names) {
-            Matcher p = Pattern.compile(" (" + name + "=\\S+)", Pattern.CASE_INSENSITIVE).matcher(arg);
-            if (p.find()) sb.append(' ').append(p.group(1).replaceAll("^(ENVID=AM\\.)[^.]+\\.\\d{8}T\\d{6}Z@", "$1ID.TIME@"));
+            Matcher p = Pattern.compile(" (" + name + "=\\S+)", Pattern.CASE_INSENSITIVE)
+                    .matcher(arg);
+            if (p.find())
+                sb.append(' ').append(p.group(1).replaceAll("^(ENVID=AM\\.)[^.]+\\.\\d{8}T\\d{6}Z@", "$1ID.TIME@"));
         }
         return sb.toString();
     }

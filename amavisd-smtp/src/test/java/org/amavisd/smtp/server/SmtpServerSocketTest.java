@@ -418,21 +418,33 @@ class SmtpServerSocketTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "[{index}] {0}")
     @org.junit.jupiter.params.provider.ValueSource(
             strings = {
-                "LF.LF", "LF.CRLF", "CRLF.LF", "CR.CRLF", "CRLF.CR", "CR.CR", "CR.LF", "LF.CR", "first:.LF",
-                "first:.CR", "first:.CRLF-after-LF"
+                "LF.LF",
+                "LF.CRLF",
+                "CRLF.LF",
+                "CR.CRLF",
+                "CRLF.CR",
+                "CR.CR",
+                "CR.LF",
+                "LF.CR",
+                "first:.LF",
+                "first:.CR",
+                "first:.CRLF-after-LF"
             })
     void noBareCrOrLfAroundADotEndsTheData(String variant) throws Exception {
         String forged = "MAIL FROM:<evil@x>\r\nRCPT TO:<victim@example.net>\r\nDATA\r\nforged\r\n";
         String eol = "\r\n";
-        String body =
-                switch (variant) {
-                    case "first:.LF" -> ".\n" + forged;
-                    case "first:.CR" -> ".\r" + forged;
-                    case "first:.CRLF-after-LF" -> "\n.\r\n" + forged;
-                    default -> "Subject: s" + eol + eol + "first part"
-                            + variant.replace("CRLF", "\u0001").replace("CR", "\r").replace("LF", "\n").replace("\u0001", "\r\n")
-                            + forged;
-                };
+        String body = switch (variant) {
+            case "first:.LF" -> ".\n" + forged;
+            case "first:.CR" -> ".\r" + forged;
+            case "first:.CRLF-after-LF" -> "\n.\r\n" + forged;
+            default ->
+                "Subject: s" + eol + eol + "first part"
+                        + variant.replace("CRLF", "\u0001")
+                                .replace("CR", "\r")
+                                .replace("LF", "\n")
+                                .replace("\u0001", "\r\n")
+                        + forged;
+        };
         int port = start(RecordingMta.smtp());
         try (ScriptedClient c = new ScriptedClient(port)) {
             c.reply();
@@ -448,7 +460,10 @@ class SmtpServerSocketTest {
         assertThat(mta.messages()).hasSize(1);
         RecordingMta.Message m = mta.messages().get(0);
         assertThat(m.rcptTo()).containsExactly("<b@example.net>");
-        assertThat(m.data()).contains("MAIL FROM:<evil@x>").contains("RCPT TO:<victim@example.net>").contains("forged");
+        assertThat(m.data())
+                .contains("MAIL FROM:<evil@x>")
+                .contains("RCPT TO:<victim@example.net>")
+                .contains("forged");
     }
 
     @Test
