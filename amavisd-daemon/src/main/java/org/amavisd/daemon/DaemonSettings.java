@@ -8,6 +8,7 @@ import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.policy.conf.ConfigException;
 import org.amavisd.policy.conf.PerlValue;
 import org.amavisd.policy.net.IpAcl;
+import org.amavisd.quarantine.QuarantineMethod;
 import org.amavisd.smtp.relay.ForwardMethod;
 import org.amavisd.smtp.server.ServerConfig;
 
@@ -117,12 +118,49 @@ public record DaemonSettings(
                 truthy(conf, "$allow_preserving_evidence"));
     }
 
+    private static final java.util.List<String> QUARANTINE_METHODS = java.util.List.of(
+            "virus_quarantine_method",
+            "spam_quarantine_method",
+            "banned_files_quarantine_method",
+            "bad_header_quarantine_method",
+            "clean_quarantine_method",
+            "unchecked_quarantine_method",
+            "archive_quarantine_method");
+
+    /**
+     * A quarantine method this daemon cannot carry out (sql:, smtp:, bsmtp:, lmtp:, pipe:, an
+     * unknown scheme, or a local file name with %b) is refused when the configuration is loaded,
+     * pointing at where it was set: taken per message it would tempfail every message it
+     * applies to, for ever.
+     */
+    private static void checkQuarantineMethod(AmavisConf conf, String where, String name, String method)
+            throws ConfigException {
+        try {
+            QuarantineMethod m = QuarantineMethod.parse(method);
+            if (m.isLocal() && m.fileNameTemplate().contains("%b"))
+                throw ConfigErrors.at(
+                        conf, where, name + ": %b (the body digest) in a quarantine file name is not supported yet");
+        } catch (org.amavisd.quarantine.QuarantineException ex) {
+            throw ConfigErrors.at(conf, where, (where.equals(name) ? "" : name + ": ") + ex.getMessage());
+        }
+    }
+
     /** A bank's $forward_method must be usable too: found at load time, not on the first message. */
     static void checkBanks(AmavisConf conf) throws ConfigException {
+        for (String q : QUARANTINE_METHODS) {
+            var v = conf.get("$" + q);
+            if (v.isPresent() && v.get().isDefined())
+                checkQuarantineMethod(conf, "$" + q, "$" + q, v.get().asString());
+        }
         PerlValue pb = conf.get("%policy_bank").orElse(new PerlValue.Undef());
         if (!(pb instanceof PerlValue.HashRef all)) return;
         for (var e : all.entries().entrySet()) {
             if (!(e.getValue() instanceof PerlValue.HashRef bank)) continue;
+            for (String q : QUARANTINE_METHODS) {
+                PerlValue v = bank.entries().get(q);
+                if (v != null && v.isDefined())
+                    checkQuarantineMethod(conf, "%policy_bank", "bank '" + e.getKey() + "': " + q, v.asString());
+            }
             PerlValue fm = bank.entries().get("forward_method");
             if (fm == null || !fm.isDefined()) continue;
             try {

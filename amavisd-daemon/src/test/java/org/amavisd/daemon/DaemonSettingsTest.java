@@ -81,4 +81,26 @@ class DaemonSettingsTest {
         assertThatThrownBy(() -> settings("$max_servers = 0;"))
                 .hasMessageContaining("$max_servers: must be at least 1");
     }
+
+    @Test
+    void aQuarantineMethodThatCannotBeCarriedOutIsRefusedWhereItWasSet() throws Exception {
+        // taken per message, each of these would tempfail every message it applies to, for ever
+        assertThatThrownBy(() -> DaemonSettings.checkBanks(
+                        AmavisConf.parse("use strict;\n$spam_quarantine_method = 'sql:';\n1;\n", "q.conf")))
+                .hasMessageContaining("q.conf:2:")
+                .hasMessageContaining("$spam_quarantine_method")
+                .hasMessageContaining("not supported yet");
+        assertThatThrownBy(() -> DaemonSettings.checkBanks(
+                        AmavisConf.parse("$virus_quarantine_method = 'local:virus-%b';\n1;\n", "q.conf")))
+                .hasMessageContaining("q.conf:1:")
+                .hasMessageContaining("%b");
+        assertThatThrownBy(() -> DaemonSettings.checkBanks(AmavisConf.parse(
+                        "$policy_bank{'X'} = { banned_files_quarantine_method => 'bsmtp:/x/%m' };\n1;\n", "q.conf")))
+                .hasMessageContaining("bank 'X': banned_files_quarantine_method")
+                .hasMessageContaining("not supported yet");
+        // the defaults and an empty method (no quarantine) are fine
+        DaemonSettings.checkBanks(AmavisConf.defaults());
+        DaemonSettings.checkBanks(
+                AmavisConf.parse("$spam_quarantine_method = '';\n$clean_quarantine_method = undef;\n1;\n", "q.conf"));
+    }
 }
