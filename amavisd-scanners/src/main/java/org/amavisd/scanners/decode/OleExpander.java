@@ -218,7 +218,7 @@ final class OleExpander {
             Node m = member(part, label.isEmpty() ? baseName(path) : label);
             String base = baseName(path);
             if (m.name != null && !base.isEmpty() && !base.equals(m.name)) m.rawName = base;
-            budget.writeContent(m, new Bounded(in, size));
+            budget.writeContent(m, new BoundedInput(in, size));
         } catch (EOFException cut) {
             // a package cut short: what was written stays
         }
@@ -242,14 +242,14 @@ final class OleExpander {
                     skip(in, len);
                     continue;
                 }
-                Bounded record = new Bounded(in, len);
+                BoundedInput record = new BoundedInput(in, len);
                 InputStream data = record;
                 if (verInstance >> 4 == 1) { // compressed: the uncompressed size, then zlib
                     skip(record, 4);
                     data = new InflaterInputStream(record);
                 }
                 budget.writeContent(member(part, null), data);
-                skip(in, record.left); // what the inflater left of the record
+                skip(in, record.left()); // what the inflater left of the record
             }
         } catch (EOFException | ZipException cut) {
             // a stream cut short or an object that does not inflate: what was written stays
@@ -382,32 +382,5 @@ final class OleExpander {
 
     private static long u64(byte[] b, int o) {
         return (u32(b, o) & 0xffffffffL) | (long) u32(b, o + 4) << 32;
-    }
-
-    /** At most {@code left} bytes of the stream. */
-    private static final class Bounded extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        Bounded(InputStream in, long left) {
-            this.in = in;
-            this.left = left;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) return -1;
-            int c = in.read();
-            if (c >= 0) left--;
-            return c;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) return -1;
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) left -= n;
-            return n;
-        }
     }
 }

@@ -2,7 +2,6 @@ package org.amavisd.scanners.decode;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +71,7 @@ final class TnefExpander {
                     Node m = member(part);
                     current.members.add(m);
                     if (id == ATT_ATTACHMENT) current.props = m;
-                    budget.writeContent(m, new Bounded(in, length));
+                    budget.writeContent(m, new BoundedInput(in, length));
                     if (m.size < length) throw new EOFException("TNEF attribute cut off");
                 } else if (id == ATT_ATTACH_TITLE) {
                     byte[] b = in.readNBytes((int) Math.min(length, MAX_NAME));
@@ -179,34 +178,5 @@ final class TnefExpander {
             }
             n -= s;
         }
-    }
-
-    /** At most {@code left} bytes of the stream; closing it leaves the stream open. */
-    private static final class Bounded extends FilterInputStream {
-        private long left;
-
-        Bounded(InputStream in, long left) {
-            super(in);
-            this.left = left;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) return -1;
-            int c = in.read();
-            if (c >= 0) left--;
-            return c;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) return -1;
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) left -= n;
-            return n;
-        }
-
-        @Override
-        public void close() {}
     }
 }
