@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.amavisd.core.pipeline.MessageProcessor;
 import org.amavisd.smtp.relay.ForwardMethod;
 import org.amavisd.smtp.relay.SmtpRelayClient;
@@ -21,6 +22,9 @@ import org.amavisd.smtp.testing.ScriptedClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The server and the relay together, over real loopback sockets, against a recording back end. */
 class SmtpServerSocketTest {
@@ -392,8 +396,30 @@ class SmtpServerSocketTest {
         }
     }
 
-    @Test
-    void dataWithBareLfAndFakeTerminatorsIsKeptWhole() throws Exception {
+    private static final String SMUGGLED = "MAIL FROM:<evil@example.com>\r\nRCPT TO:<victim@example.net>\r\n"
+            + "DATA\r\nSubject: forged\r\n\r\nforged\r\n";
+
+    /**
+     * SMTP smuggling: what a client puts where an end of data would be under bare CR or bare LF,
+     * what the back end must then receive on the wire (the smuggled commands as text, a dot line
+     * dot-stuffed), and with dot-stuffing undone.
+     */
+    static Stream<Arguments> smuggling() {
+        return Stream.of(
+                Arguments.of("x\n.\n", "x\r\n..\r\n", "x\r\n.\r\n"),
+                Arguments.of("x\n.\r\n", "x\r\n..\r\n", "x\r\n.\r\n"),
+                Arguments.of("x\r\n.\n", "x\r\n..\r\n", "x\r\n.\r\n"),
+                Arguments.of("x\r.\r\n", "x\r..\r\n", "x\r..\r\n"), // stuffed after the bare CR too
+                // ".\rMAIL ..." is one line longer than the dot: unstuffed as RFC 5321 4.5.2 says
+                Arguments.of("x\r\n.\r", "x\r\n\r", "x\r\n\r"),
+                Arguments.of("x\n\n.\r\n", "x\r\n\r\n..\r\n", "x\r\n\r\n.\r\n"),
+                Arguments.of("x\n.\n.\r\n", "x\r\n..\r\n..\r\n", "x\r\n.\r\n.\r\n"));
+    }
+
+    @ParameterizedTest(name = "{index}: {0}")
+    @MethodSource("smuggling")
+    void onlyCrlfDotCrlfEndsDataSoNoSecondMessageIsSmuggled(String fake, String onWire, String received)
+            throws Exception {
         int port = start(RecordingMta.smtp());
         try (ScriptedClient c = new ScriptedClient(port)) {
             c.reply();
@@ -401,13 +427,33 @@ class SmtpServerSocketTest {
             c.command("MAIL FROM:<a@example.org>");
             c.command("RCPT TO:<b@example.net>");
             c.command("DATA");
-            // "\n.\n" and "\r\n.\n" are no end of data (SMTP smuggling); only CRLF.CRLF is
-            c.send("Subject: s\r\n\r\nline one\n.\nMAIL FROM:<evil@x>\r\n.\nstill data\r\n.\r\n");
+            c.send("Subject: s\r\n\r\n" + fake + SMUGGLED + ".\r\n");
             assertThat(c.reply()).startsWith("250 2.0.0 from MTA");
+            assertThat(c.command("QUIT")).as("the smuggled commands were data").startsWith("221 2.0.0");
         }
         assertThat(mta.messages()).hasSize(1);
-        assertThat(mta.messages().get(0).data())
-                .isEqualTo("Subject: s\r\n\r\nline one\r\n.\r\nMAIL FROM:<evil@x>\r\n.\r\nstill data\r\n");
+        RecordingMta.Message m = mta.messages().get(0);
+        assertThat(m.rcptTo()).containsExactly("<b@example.net>");
+        assertThat(m.wire()).isEqualTo("Subject: s\r\n\r\n" + onWire + SMUGGLED + ".\r\n");
+        assertThat(m.data()).isEqualTo("Subject: s\r\n\r\n" + received + SMUGGLED);
+    }
+
+    @Test
+    void aDotLineFirstInTheBodyWithABareLfIsData() throws Exception {
+        int port = start(RecordingMta.smtp());
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            c.reply();
+            c.command("EHLO front.test");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.net>");
+            c.command("DATA");
+            c.send(".\n" + SMUGGLED + ".\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0 from MTA");
+            assertThat(c.command("QUIT")).startsWith("221 2.0.0");
+        }
+        assertThat(mta.messages()).hasSize(1);
+        assertThat(mta.messages().get(0).wire()).isEqualTo("..\r\n" + SMUGGLED + ".\r\n");
+        assertThat(mta.messages().get(0).rcptTo()).containsExactly("<b@example.net>");
     }
 
     @Test

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * "tempfail@..." → 450, unless told otherwise) and records every command and message.
  */
 public final class RecordingMta implements AutoCloseable {
-    public record Message(String mailFrom, List<String> rcptTo, String data, List<String> commands) {}
+    /** One message: {@code data} with dot-stuffing undone, {@code wire} the bytes as they came, final dot line included. */
+    public record Message(String mailFrom, List<String> rcptTo, String data, List<String> commands, String wire) {}
 
     private final ServerSocket server;
     private final boolean lmtp;
@@ -162,8 +163,10 @@ public final class RecordingMta implements AutoCloseable {
                             continue;
                         }
                         say(out, "354 End data with <CR><LF>.<CR><LF>");
-                        String data = readData(in);
-                        messages.add(new Message(from, List.copyOf(rcpts), data, List.copyOf(commands)));
+                        StringBuilder wire = new StringBuilder();
+                        String data = readData(in, wire);
+                        messages.add(
+                                new Message(from, List.copyOf(rcpts), data, List.copyOf(commands), wire.toString()));
                         commands.clear();
                         if (lmtp) {
                             StringBuilder sb = new StringBuilder();
@@ -200,6 +203,11 @@ public final class RecordingMta implements AutoCloseable {
     }
 
     private static String readLine(InputStream in) throws IOException {
+        return readLine(in, null);
+    }
+
+    /** A line up to LF (as Postfix reads), its CRLF or LF dropped; the raw bytes also go to {@code wire}. */
+    private static String readLine(InputStream in, StringBuilder wire) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) >= 0) {
@@ -208,14 +216,15 @@ public final class RecordingMta implements AutoCloseable {
         }
         if (c < 0 && b.size() == 0) return null;
         String s = b.toString(StandardCharsets.UTF_8);
+        if (wire != null) wire.append(s).append(c == '\n' ? "\n" : "");
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
     /** The message as sent on the wire, dot-stuffing undone, CRLFs kept. */
-    private static String readData(InputStream in) throws IOException {
+    private static String readData(InputStream in, StringBuilder wire) throws IOException {
         StringBuilder sb = new StringBuilder();
         String line;
-        while ((line = readLine(in)) != null) {
+        while ((line = readLine(in, wire)) != null) {
             if (line.equals(".")) break;
             sb.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
         }
