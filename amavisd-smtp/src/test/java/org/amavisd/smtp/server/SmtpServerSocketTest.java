@@ -56,8 +56,26 @@ class SmtpServerSocketTest {
     }
 
     private static MessageProcessor relayTo(ForwardMethod fm) {
-        SmtpRelayClient relay = new SmtpRelayClient("amavis.test", SmtpRelayClient.Timeouts.DEFAULT);
+        return relayTo(fm, SmtpRelayClient.Timeouts.DEFAULT);
+    }
+
+    private static MessageProcessor relayTo(ForwardMethod fm, SmtpRelayClient.Timeouts timeouts) {
+        SmtpRelayClient relay = new SmtpRelayClient("amavis.test", timeouts);
         return msg -> relay.relay(fm, msg, msg.recipients(), new byte[0]);
+    }
+
+    /** Short relay timeouts, so that a silent back end is given up on while the test waits. */
+    private static final SmtpRelayClient.Timeouts SHORT = new SmtpRelayClient.Timeouts(
+            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    private int startWithShortRelayTimeouts(RecordingMta backEnd) throws IOException {
+        this.mta = backEnd;
+        return startWith(
+                relayTo(ForwardMethod.parse("smtp:[127.0.0.1]:" + backEnd.port()), SHORT),
+                1,
+                Duration.ofSeconds(30),
+                0,
+                a -> true);
     }
 
     private int startWith(
@@ -294,6 +312,44 @@ class SmtpServerSocketTest {
                 .anyMatch(l -> l.startsWith("MAIL FROM:<a@example.org> SIZE=")
                         && l.endsWith(" BODY=8BITMIME RET=HDRS ENVID=env+2Bid"));
         assertThat(cmds).contains("RCPT TO:<b@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;b@example.net");
+    }
+
+    @Test
+    void aBackEndSilentAfterTheFinalDotGivesA451AfterTheDataDoneTimeout() throws Exception {
+        RecordingMta backEnd = RecordingMta.smtp();
+        backEnd.silentAfterData(true);
+        int port = startWithShortRelayTimeouts(backEnd);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
+                    .startsWith("451 4.5.0 id=")
+                    .contains("Temporary MTA failure on relaying")
+                    .endsWith("during fwd-data-end: no reply after the end of data within 1 s");
+        }
+        // the back end had the data but never said it took it: the front MTA keeps the message
+        assertThat(mta.messages()).hasSize(1);
+        assertThat(mta.messages().get(0).data()).isEqualTo(MSG);
+        // and the only worker is free again for the retry
+        backEnd.silentAfterData(false);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
+                    .startsWith("250 2.0.0 from MTA");
+        }
+        assertThat(mta.messages()).hasSize(2);
+    }
+
+    @Test
+    void aBackEndThatStopsReadingTheDataGivesA451AfterTheDataXferTimeout() throws Exception {
+        RecordingMta backEnd = RecordingMta.smtp();
+        backEnd.stopReadingInData(true);
+        int port = startWithShortRelayTimeouts(backEnd);
+        // more than the loopback socket buffers hold, so the relay's writes block
+        String big = "Subject: big\r\n\r\n" + ("z".repeat(998) + "\r\n").repeat(12_000);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), big))
+                    .startsWith("451 4.5.0 id=")
+                    .contains("during fwd-data-contents: no progress sending to the MTA for 1.0 s");
+        }
+        assertThat(mta.messages()).isEmpty();
     }
 
     @Test

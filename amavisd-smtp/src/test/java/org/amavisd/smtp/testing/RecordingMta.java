@@ -36,6 +36,9 @@ public final class RecordingMta implements AutoCloseable {
     private volatile String greeting = "220 backend.test ESMTP recording";
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean hangUpAfterData;
+    private volatile boolean silentAfterData;
+    private volatile boolean stopReadingInData;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final Thread thread;
 
     public RecordingMta(boolean lmtp, List<String> extensions) throws IOException {
@@ -80,6 +83,16 @@ public final class RecordingMta implements AutoCloseable {
     /** Close the connection after each message, as an MTA whose idle timeout ran out would. */
     public void hangUpAfterData(boolean hangUp) {
         this.hangUpAfterData = hangUp;
+    }
+
+    /** Take the message, then never answer the final dot (a back end that hangs while checking it). */
+    public void silentAfterData(boolean silent) {
+        this.silentAfterData = silent;
+    }
+
+    /** After the 354, read nothing more: the client's writes stall once the socket buffers are full. */
+    public void stopReadingInData(boolean stop) {
+        this.stopReadingInData = stop;
     }
 
     public void setGreeting(String greeting) {
@@ -163,11 +176,19 @@ public final class RecordingMta implements AutoCloseable {
                             continue;
                         }
                         say(out, "354 End data with <CR><LF>.<CR><LF>");
+                        if (stopReadingInData) {
+                            awaitClose();
+                            return;
+                        }
                         StringBuilder wire = new StringBuilder();
                         String data = readData(in, wire);
                         messages.add(
                                 new Message(from, List.copyOf(rcpts), data, List.copyOf(commands), wire.toString()));
                         commands.clear();
+                        if (silentAfterData) {
+                            awaitClose();
+                            return;
+                        }
                         if (lmtp) {
                             StringBuilder sb = new StringBuilder();
                             for (String a : accepted) {
@@ -194,6 +215,14 @@ public final class RecordingMta implements AutoCloseable {
             }
         } catch (IOException e) {
             // the client went away
+        }
+    }
+
+    private void awaitClose() {
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -233,6 +262,7 @@ public final class RecordingMta implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed.countDown();
         server.close();
     }
 }
