@@ -581,6 +581,37 @@ class SmtpServerSocketTest {
     }
 
     @Test
+    void stopTellsTheConnectionsWaitingInTheBacklog421() throws Exception {
+        int port = start(RecordingMta.smtp(), 1, Duration.ofSeconds(30), 0, a -> true);
+        try (ScriptedClient busy = new ScriptedClient(port)) {
+            busy.reply();
+            busy.command("EHLO front.test");
+            busy.command("MAIL FROM:<a@example.org>");
+            busy.command("RCPT TO:<b@example.net>");
+            busy.command("DATA");
+            busy.send("Subject: half\r\n\r\nfirst half\r\n");
+            // the only worker is busy: these wait in the listen backlog, no banner yet
+            List<ScriptedClient> waiting = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) waiting.add(new ScriptedClient(port));
+            try {
+                CompletableFuture<Void> stopping =
+                        CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(20)));
+                for (ScriptedClient w : waiting) {
+                    assertThat(w.reply()).isEqualTo("421 4.3.2 Service shutting down, closing channel");
+                    assertThat(w.isClosedByPeer()).isTrue();
+                }
+                busy.send("second half\r\n.\r\n");
+                assertThat(busy.reply()).startsWith("250 2.0.0 from MTA");
+                stopping.get(20, TimeUnit.SECONDS);
+            } finally {
+                for (ScriptedClient w : waiting) w.close();
+            }
+        }
+        assertThat(mta.messages()).hasSize(1);
+        server = null;
+    }
+
+    @Test
     void processorFailureTempfailsAndPreservesTheEvidence() throws Exception {
         int port = startWith(
                 msg -> {
