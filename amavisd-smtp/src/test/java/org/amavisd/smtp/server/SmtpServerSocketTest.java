@@ -266,6 +266,30 @@ class SmtpServerSocketTest {
     }
 
     @Test
+    void aBackEndTempfailForOneOfThreeTempfailsTheWholeMessageUnderSmtpButOnlyThatRecipientUnderLmtp()
+            throws Exception {
+        int port = start(RecordingMta.smtp());
+        List<String> three = List.of("one@example.net", "tempfail@example.net", "three@example.net");
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            // one reply for all: the front MTA retries all three, so two get the message twice
+            assertThat(c.sendMail("EHLO", "a@example.org", three, MSG)).startsWith("450 4.2.0 from MTA(");
+        }
+        assertThat(mta.messages()).hasSize(1);
+        assertThat(mta.messages().get(0).rcptTo()).hasSize(3);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            c.reply();
+            c.command("LHLO front.test");
+            c.command("MAIL FROM:<a@example.org>");
+            for (String r : three) c.command("RCPT TO:<" + r + ">");
+            c.command("DATA");
+            c.send(ScriptedClient.dotStuff(MSG) + ".\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0 from MTA(");
+            assertThat(c.reply()).startsWith("450 4.2.0 from MTA(");
+            assertThat(c.reply()).startsWith("250 2.0.0 from MTA(");
+        }
+    }
+
+    @Test
     void allRecipientsRejectedGivesTheBackEnds5xx() throws Exception {
         int port = start(RecordingMta.smtp());
         try (ScriptedClient c = new ScriptedClient(port)) {
