@@ -146,13 +146,9 @@ public final class SmtpRelayClient {
             }
             keep = true; // a clean end: the connection can carry the next message
         } catch (IOException | RuntimeException e) {
-            String detail = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (e instanceof SocketTimeoutException && stage.equals("fwd-data-end"))
-                detail = "no reply after the end of data within " + seconds(timeouts.dataDone()) + " s";
-            else if (e instanceof SocketTimeoutException && !stage.equals("fwd-data-contents"))
-                detail = "no reply within "
-                        + seconds(stage.equals("fwd-connect") && conn == null ? timeouts.connect() : timeouts.command())
-                        + " s";
+            String detail = e instanceof SocketTimeoutException
+                    ? timedOut(stage, conn == null)
+                    : e.getMessage() == null ? e.toString() : e.getMessage();
             log.info("relaying to {} failed during {}: {}", mtaId, stage, detail);
             SmtpReply tempfail = SmtpReply.of(
                     451,
@@ -331,6 +327,16 @@ public final class SmtpRelayClient {
         DotStuffingOutputStream data = new DotStuffingOutputStream(conn.dataStream());
         edits.write(headerPrefix, msg.messageFile(), data);
         data.finish();
+    }
+
+    /** Which wait ran out, in words a sysadmin can match to its setting. */
+    private String timedOut(String stage, boolean connecting) {
+        if (connecting) return "cannot connect within " + seconds(timeouts.connect()) + " s";
+        return switch (stage) {
+            case "fwd-data-contents" -> "no progress sending the message for " + seconds(timeouts.dataXfer()) + " s";
+            case "fwd-data-end" -> "no reply after the end of data within " + seconds(timeouts.dataDone()) + " s";
+            default -> "no reply within " + seconds(timeouts.command()) + " s";
+        };
     }
 
     private static String seconds(Duration d) {

@@ -46,7 +46,7 @@ final class WatchedOutputStream extends FilterOutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
+        write(new byte[] {(byte) b}, 0, 1); // not on any path of ours: the buffer above writes arrays
     }
 
     @Override
@@ -78,6 +78,6 @@ final class WatchedOutputStream extends FilterOutputStream {
     }
 
     private static SocketTimeoutException timeout(Duration d) {
-        return new SocketTimeoutException("no progress sending to the MTA for " + d.toMillis() / 1000.0 + " s");
+        return new SocketTimeoutException("no progress sending to the MTA for " + d.toMillis() + " ms");
     }
 }

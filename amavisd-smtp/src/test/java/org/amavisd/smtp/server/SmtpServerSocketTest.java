@@ -362,6 +362,25 @@ class SmtpServerSocketTest {
     }
 
     @Test
+    void aBackEndThatNeverGreetsGivesA451AfterTheCommandTimeout() throws Exception {
+        try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            SmtpRelayClient.Timeouts t = new SmtpRelayClient.Timeouts(
+                    Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+            int port = startWith(
+                    relayTo(ForwardMethod.parse("smtp:[127.0.0.1]:" + mute.getLocalPort()), t),
+                    1,
+                    Duration.ofSeconds(30),
+                    0,
+                    a -> true);
+            try (ScriptedClient c = new ScriptedClient(port)) {
+                assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
+                        .startsWith("451 4.5.0 id=")
+                        .endsWith("during fwd-connect: no reply within 1 s");
+            }
+        }
+    }
+
+    @Test
     void aBackEndThatStopsReadingTheDataGivesA451AfterTheDataXferTimeout() throws Exception {
         RecordingMta backEnd = RecordingMta.smtp();
         backEnd.stopReadingInData(true);
@@ -371,7 +390,7 @@ class SmtpServerSocketTest {
         try (ScriptedClient c = new ScriptedClient(port)) {
             assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), big))
                     .startsWith("451 4.5.0 id=")
-                    .contains("during fwd-data-contents: no progress sending to the MTA for 1.0 s");
+                    .endsWith("during fwd-data-contents: no progress sending the message for 1 s");
         }
         assertThat(mta.messages()).isEmpty();
     }
