@@ -156,7 +156,7 @@ public final class Amavisd {
 
     static ServerConfig serverConfig(Loaded l) {
         DaemonSettings s = l.settings();
-        SmtpRelayClient relay = new SmtpRelayClient(s.myhostname(), SmtpRelayClient.Timeouts.DEFAULT);
+        SmtpRelayClient relay = new SmtpRelayClient(s.myhostname(), s.relayTimeouts());
         DsnSender dsn = new DsnSender(s.myhostname(), s.notifyMethod(), relay);
         // the stages of one message, built from the last one back
         MessageProcessor relaying = new RelayingProcessor(

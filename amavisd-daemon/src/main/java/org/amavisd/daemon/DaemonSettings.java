@@ -10,6 +10,7 @@ import org.amavisd.policy.conf.PerlValue;
 import org.amavisd.policy.net.IpAcl;
 import org.amavisd.quarantine.QuarantineMethod;
 import org.amavisd.smtp.relay.ForwardMethod;
+import org.amavisd.smtp.relay.SmtpRelayClient;
 import org.amavisd.smtp.server.ServerConfig;
 
 /**
@@ -35,7 +36,8 @@ public record DaemonSettings(
         Duration smtpdTimeout,
         long messageSizeLimit,
         int recipientLimit,
-        boolean preserveEvidence) {
+        boolean preserveEvidence,
+        SmtpRelayClient.Timeouts relayTimeouts) {
 
     /** amavisd-new never enforces a site-wide size limit below 64 KiB ($enforce_smtpd_message_size_limit_64kb_min). */
     static final long MIN_SIZE_LIMIT = 65536;
@@ -115,7 +117,23 @@ public record DaemonSettings(
                 Duration.ofSeconds(timeout),
                 sizeLimit,
                 rcptLimit,
-                truthy(conf, "$allow_preserving_evidence"));
+                truthy(conf, "$allow_preserving_evidence"),
+                relayTimeouts(conf));
+    }
+
+    /** The relay's timeouts, one per phase; our settings, with amavisd-new's built-in values as defaults. */
+    static SmtpRelayClient.Timeouts relayTimeouts(AmavisConf conf) throws ConfigException {
+        return new SmtpRelayClient.Timeouts(
+                seconds(conf, "$smtp_connect_timeout"),
+                seconds(conf, "$smtp_command_timeout"),
+                seconds(conf, "$smtp_data_xfer_timeout"),
+                seconds(conf, "$smtp_data_done_timeout"));
+    }
+
+    private static Duration seconds(AmavisConf conf, String name) throws ConfigException {
+        int n = conf.integer(name);
+        if (n < 1) throw ConfigErrors.at(conf, name, "must be a positive number of seconds");
+        return Duration.ofSeconds(n);
     }
 
     private static final java.util.List<String> QUARANTINE_METHODS = java.util.List.of(

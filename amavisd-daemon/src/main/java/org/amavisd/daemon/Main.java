@@ -204,7 +204,8 @@ public final class Main implements Callable<Integer> {
                 s.smtpdTimeout(),
                 s.messageSizeLimit(),
                 s.recipientLimit(),
-                s.preserveEvidence());
+                s.preserveEvidence(),
+                s.relayTimeouts());
     }
 
     /** The arguments that make a background copy of this command line. */

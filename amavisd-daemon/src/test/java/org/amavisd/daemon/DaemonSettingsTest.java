@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.smtp.relay.ForwardMethod;
+import org.amavisd.smtp.relay.SmtpRelayClient;
 import org.amavisd.smtp.server.ServerConfig.ListenAddress;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,32 @@ class DaemonSettingsTest {
         assertThat(s.logLevel()).isEqualTo(3);
         assertThat(s.inetAcl().test(InetAddress.getByName("10.1.1.1"))).isFalse();
         assertThat(s.inetAcl().test(InetAddress.getByName("10.9.9.9"))).isTrue();
+    }
+
+    @Test
+    void relayTimeoutsDefaultToAmavisdNewsBuiltInValuesAndCanBeSet() throws Exception {
+        assertThat(DaemonSettings.from(AmavisConf.defaults()).relayTimeouts())
+                .isEqualTo(new SmtpRelayClient.Timeouts(
+                        Duration.ofSeconds(35),
+                        Duration.ofSeconds(300),
+                        Duration.ofSeconds(180),
+                        Duration.ofSeconds(600)));
+        DaemonSettings s = settings("""
+                $smtp_connect_timeout = 10;
+                $smtp_command_timeout = 60;
+                $smtp_data_xfer_timeout = 2*60;
+                $smtp_data_done_timeout = 15*60;
+                """);
+        assertThat(s.relayTimeouts())
+                .isEqualTo(new SmtpRelayClient.Timeouts(
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(120),
+                        Duration.ofSeconds(900)));
+        assertThatThrownBy(() -> settings("\n$smtp_data_done_timeout = 0;"))
+                .hasMessageMatching("(?s)test\\.conf:2:\\d+: .*")
+                .hasMessageContaining("$smtp_data_done_timeout")
+                .hasMessageContaining("must be a positive number of seconds");
     }
 
     @Test

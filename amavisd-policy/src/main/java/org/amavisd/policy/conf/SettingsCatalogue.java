@@ -166,6 +166,23 @@ public final class SettingsCatalogue {
         def("$auth_required_release", "1", Shape.NUMBER, "a release requires the secret id");
         def("$smtp_connection_cache_on_demand", "1", Shape.NUMBER, "cache SMTP client connections on demand");
         def("$smtp_connection_cache_enable", "1", Shape.NUMBER, "cache SMTP client connections");
+        // the relay's timeouts: amavisd-new has these values built in (Amavis::Out::SMTP), not as settings
+        def("$smtp_connect_timeout", "35", Shape.NUMBER, "seconds to connect to the back-end MTA (not in amavisd-new)");
+        def(
+                "$smtp_command_timeout",
+                "300",
+                Shape.NUMBER,
+                "seconds for the back end's greeting and each reply before DATA ends (not in amavisd-new)");
+        def(
+                "$smtp_data_xfer_timeout",
+                "180",
+                Shape.NUMBER,
+                "seconds the back end may take no message data before the relay gives up (not in amavisd-new)");
+        def(
+                "$smtp_data_done_timeout",
+                "600",
+                Shape.NUMBER,
+                "seconds to wait for the back end's reply after the final dot (not in amavisd-new)");
         def("$forward_method", "'smtp:[127.0.0.1]:10025'", Shape.PLAIN_OR_LIST, "where to pass checked mail");
         def("$notify_method", "$forward_method", Shape.PLAIN_OR_LIST, "where to send notifications");
         def("$resend_method", null, Shape.PLAIN_OR_LIST, "overrides forward_method on defanging");

@@ -75,11 +75,14 @@ public final class SmtpInput {
 
     /**
      * Copies DATA up to the terminating CRLF.CRLF into {@code out}: leading dots unstuffed, bare
-     * LF written as CRLF, nothing written past {@code limit} bytes (the rest is read and counted,
-     * so the client's end-of-data is still found). Only CRLF.CRLF ends the data, never a bare-LF
-     * or bare-CR variant, so a message cannot smuggle a second one past the front MTA: a line
-     * begins where a dot counts only after CRLF (or at the start of the data), so after a bare LF
-     * a dot is plain data, kept as it came (and dot-stuffed again when relayed).
+     * LF written as CRLF (Postfix 3.9's {@code smtpd_forbid_bare_newline = normalize}), bare CR
+     * kept, nothing written past {@code limit} bytes (the rest is read and counted, so the
+     * client's end-of-data is still found).
+     *
+     * <p>Only CRLF "." CRLF ends the data, the first CRLF being a real one (or the CRLF of the
+     * DATA command). A dot line next to a bare LF or a bare CR ({@code \n.\n}, {@code \n.\r\n},
+     * {@code \r\n.\n}) is data and is kept as the line ".", so a message cannot smuggle a second
+     * one past the front MTA; the relay stuffs that dot again.
      */
     public DataResult readData(OutputStream out, long limit) throws IOException {
         DataSink sink = new DataSink(out, limit);
@@ -95,29 +98,40 @@ public final class SmtpInput {
                 byte c = b[p++];
                 switch (state) {
                     case LINE_START:
+                    case BARE_LINE_START:
                         if (c == '.') {
-                            state = DOT;
+                            state = state == LINE_START ? DOT : BARE_DOT;
                             continue;
                         }
                         state = inLine(sink, c);
                         break;
                     case DOT:
+                    case BARE_DOT:
                         if (c == '\r') {
-                            state = DOT_CR;
+                            state = state == DOT ? DOT_CR : BARE_DOT_CR;
                         } else if (c == '\n') { // ".\n": not an end of data; keep the line as "."
                             sink.put((byte) '.');
                             sink.crlf(true);
-                            state = IN_LINE; // after a bare LF no line starts
+                            state = BARE_LINE_START;
                         } else {
                             state = inLine(sink, c); // unstuffed: the leading dot is dropped
                         }
                         break;
                     case DOT_CR:
+                    case BARE_DOT_CR:
                         if (c == '\n') {
-                            pos = p;
-                            sink.flush();
-                            return sink.result(true);
+                            if (state == DOT_CR) {
+                                pos = p;
+                                sink.flush();
+                                return sink.result(true);
+                            }
+                            // "\n.\r\n": the line before ended in a bare LF, so this is data
+                            sink.put((byte) '.');
+                            sink.crlf(false);
+                            state = LINE_START;
+                            break;
                         }
+                        // ".\rX": a line of more than the dot (bare CR is no line end), unstuffed
                         sink.put((byte) '\r');
                         state = c == '\r' ? SAW_CR : inLine(sink, c);
                         break;
@@ -138,13 +152,21 @@ public final class SmtpInput {
         }
     }
 
-    private static final int LINE_START = 0, IN_LINE = 1, SAW_CR = 2, DOT = 3, DOT_CR = 4;
+    /** Where the reader is: BARE_ states are the same places after a line that ended in a bare LF. */
+    private static final int LINE_START = 0,
+            IN_LINE = 1,
+            SAW_CR = 2,
+            DOT = 3,
+            DOT_CR = 4,
+            BARE_LINE_START = 5,
+            BARE_DOT = 6,
+            BARE_DOT_CR = 7;
 
     private static int inLine(DataSink sink, byte c) throws IOException {
         if (c == '\r') return SAW_CR;
-        if (c == '\n') { // a bare LF: written as CRLF, but what follows is no line start
+        if (c == '\n') {
             sink.crlf(true);
-            return IN_LINE;
+            return BARE_LINE_START;
         }
         if (c == 0) sink.nul();
         sink.put(c);

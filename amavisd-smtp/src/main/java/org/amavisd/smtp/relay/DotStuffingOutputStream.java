@@ -7,6 +7,10 @@ import java.io.OutputStream;
 /**
  * Writes message bytes as SMTP DATA: a '.' doubled at the start of every line, and on
  * {@link #finish()} a CRLF if the message did not end with one, then ".CRLF".
+ *
+ * <p>A dot after a bare CR is doubled too: a back end that takes a bare CR for a line end must
+ * not find an end of data (or a smuggled command) in the message. A strict back end then keeps
+ * both dots of that (already malformed) line.
  */
 final class DotStuffingOutputStream extends FilterOutputStream {
     private boolean atLineStart = true;
@@ -20,7 +24,7 @@ final class DotStuffingOutputStream extends FilterOutputStream {
     public void write(int b) throws IOException {
         if (atLineStart && b == '.') out.write('.');
         out.write(b);
-        atLineStart = b == '\n';
+        atLineStart = b == '\n' || b == '\r';
         last = b;
     }
 
@@ -34,7 +38,7 @@ final class DotStuffingOutputStream extends FilterOutputStream {
                 out.write('.');
                 start = i;
             }
-            atLineStart = b[i] == '\n';
+            atLineStart = b[i] == '\n' || b[i] == '\r';
         }
         out.write(b, start, end - start);
         if (len > 0) last = b[end - 1];

@@ -25,13 +25,15 @@ final class SmtpClientConnection implements AutoCloseable {
 
     private final Socket socket;
     private final InputStream in;
+    private final WatchedOutputStream raw;
     private final BufferedOutputStream out;
     private final Map<String, String> extensions = new HashMap<>();
 
     private SmtpClientConnection(Socket socket) throws IOException {
         this.socket = socket;
         this.in = new BufferedInputStream(socket.getInputStream(), 8192);
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 65536);
+        this.raw = new WatchedOutputStream(socket.getOutputStream(), socket);
+        this.out = new BufferedOutputStream(raw, 65536);
     }
 
     static SmtpClientConnection connect(String host, int port, Duration connectTimeout) throws IOException {
@@ -47,8 +49,10 @@ final class SmtpClientConnection implements AutoCloseable {
         }
     }
 
+    /** The time each read of a reply, and each write to the MTA, may take from now on. */
     void timeout(Duration d) throws IOException {
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, d.toMillis()));
+        raw.limit(d);
     }
 
     OutputStream dataStream() {

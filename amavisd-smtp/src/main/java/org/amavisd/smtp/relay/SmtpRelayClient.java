@@ -1,6 +1,7 @@
 package org.amavisd.smtp.relay;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +26,27 @@ public final class SmtpRelayClient {
     private static final Logger log = LoggerFactory.getLogger(SmtpRelayClient.class);
     private static final int MAX_XFORWARD_LINE = 500;
 
-    /** Time allowed to connect, for each command's reply, and for the reply after the message data. */
-    public record Timeouts(Duration connect, Duration command, Duration data) {
-        public static final Timeouts DEFAULT =
-                new Timeouts(Duration.ofSeconds(35), Duration.ofMinutes(5), Duration.ofMinutes(10));
+    /**
+     * The time each phase of a relay may take: to connect; for the greeting and each command's
+     * reply (EHLO, XFORWARD, MAIL, RCPT, DATA, RSET); for each block of the message data to be
+     * taken by the MTA (no progress for that long ends the transfer); and for the reply after the
+     * final dot, when the MTA may be checking the message. The defaults are the values
+     * amavisd-new has built in (35 s, 300 s, 180 s, 600 s), which are RFC 5321 4.5.3.2's minimums.
+     */
+    public record Timeouts(Duration connect, Duration command, Duration dataXfer, Duration dataDone) {
+        public static final Timeouts DEFAULT = new Timeouts(
+                Duration.ofSeconds(35), Duration.ofSeconds(300), Duration.ofSeconds(180), Duration.ofSeconds(600));
+
+        public Timeouts {
+            for (Duration d : new Duration[] {connect, command, dataXfer, dataDone}) {
+                if (d == null || d.isNegative() || d.isZero())
+                    throw new IllegalArgumentException("relay timeouts must be positive: " + d);
+            }
+        }
     }
+
+    /** How long a QUIT may wait for its reply: nothing depends on it (amavisd-new's value). */
+    private static final Duration QUIT_TIMEOUT = Duration.ofSeconds(10);
 
     /** How long an idle back-end connection is kept for the worker's next message. */
     static final Duration MAX_IDLE = Duration.ofSeconds(60);
@@ -114,9 +131,10 @@ public final class SmtpRelayClient {
                 return;
             }
             stage = "fwd-data-contents";
-            conn.timeout(timeouts.data());
+            conn.timeout(timeouts.dataXfer());
             sendContents(conn, msg, headerPrefix, edits);
             stage = "fwd-data-end";
+            conn.timeout(timeouts.dataDone());
             if (fm.isLmtp()) {
                 for (Recipient r : accepted) settleOne(r, conn.readReply(), mtaId);
             } else {
@@ -125,7 +143,9 @@ public final class SmtpRelayClient {
             }
             keep = true; // a clean end: the connection can carry the next message
         } catch (IOException | RuntimeException e) {
-            String detail = e.getMessage() == null ? e.toString() : e.getMessage();
+            String detail = e instanceof SocketTimeoutException
+                    ? timedOut(stage, conn == null)
+                    : e.getMessage() == null ? e.toString() : e.getMessage();
             log.info("relaying to {} failed during {}: {}", mtaId, stage, detail);
             SmtpReply tempfail = SmtpReply.of(
                     451,
@@ -306,8 +326,23 @@ public final class SmtpRelayClient {
         data.finish();
     }
 
+    /** Which wait ran out, in words a sysadmin can match to its setting. */
+    private String timedOut(String stage, boolean connecting) {
+        if (connecting) return "cannot connect within " + seconds(timeouts.connect()) + " s";
+        return switch (stage) {
+            case "fwd-data-contents" -> "no progress sending the message for " + seconds(timeouts.dataXfer()) + " s";
+            case "fwd-data-end" -> "no reply after the end of data within " + seconds(timeouts.dataDone()) + " s";
+            default -> "no reply within " + seconds(timeouts.command()) + " s";
+        };
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : Double.toString(d.toMillis() / 1000.0);
+    }
+
     private static void quit(SmtpClientConnection conn) {
         try {
+            conn.timeout(QUIT_TIMEOUT);
             conn.command("QUIT");
         } catch (IOException e) {
             log.debug("QUIT: {}", e.toString());

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class SmtpServer {
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
     private static final int BACKLOG = 128;
+    private static final String SHUTTING_DOWN = "421 4.3.2 Service shutting down, closing channel\r\n";
 
     private final AtomicReference<ServerConfig> config;
     private final Map<ServerConfig.ListenAddress, ServerSocketChannel> channels = new HashMap<>();
@@ -109,6 +110,7 @@ public final class SmtpServer {
             fresh.forEach(this::register);
             channels.keySet().removeIf(a -> {
                 if (wanted.contains(a)) return false;
+                refuseBacklog(a, channels.get(a));
                 closeQuietly(channels.get(a));
                 log.info("stopped listening on {}", a);
                 return true;
@@ -191,7 +193,10 @@ public final class SmtpServer {
             }
             dispatch(ch);
         }
+        // stop() interrupts us; a channel used by an interrupted thread closes at once, so clear it
+        Thread.interrupted();
         synchronized (this) {
+            channels.forEach(this::refuseBacklog);
             channels.values().forEach(SmtpServer::closeQuietly);
             channels.clear();
         }
@@ -247,9 +252,32 @@ public final class SmtpServer {
             });
         } catch (RuntimeException e) { // pool shut down under us
             sessions.remove(session);
-            refuse(socket, "421 4.3.2 Service shutting down, closing channel\r\n");
+            refuse(socket, SHUTTING_DOWN);
             freeWorkers.release();
         }
+    }
+
+    /**
+     * Connections still waiting in a socket's backlog when it closes would be reset; each gets
+     * 421 instead, as Postfix's servers say when they stop, so the client knows to retry.
+     */
+    private void refuseBacklog(ServerConfig.ListenAddress a, ServerSocketChannel ch) {
+        int n = 0;
+        try {
+            SocketChannel c;
+            while ((c = ch.accept()) != null) { // non-blocking: null once the backlog is empty
+                n++;
+                try {
+                    c.configureBlocking(true);
+                    refuse(c.socket(), SHUTTING_DOWN);
+                } catch (IOException e) {
+                    closeQuietly(c);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("draining the backlog of {}: {}", a, e.toString());
+        }
+        if (n > 0) log.info("{} connection(s) waiting on {} told 421: shutting down", n, a);
     }
 
     private static void refuse(Socket socket, String reply) {
@@ -264,7 +292,8 @@ public final class SmtpServer {
     }
 
     /**
-     * Graceful stop: stops listening at once (new connections are refused), lets sessions in
+     * Graceful stop: stops listening at once (new connections are refused, those already waiting
+     * for a worker get 421), lets sessions in
      * the middle of a message finish it, tells idle ones 421, and waits up to {@code grace} before
      * closing whatever is left.
      */

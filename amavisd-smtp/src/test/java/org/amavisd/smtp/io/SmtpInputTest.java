@@ -7,7 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SmtpInputTest {
     private static SmtpInput input(String s) {
@@ -72,6 +76,39 @@ class SmtpInputTest {
         SmtpInput.DataResult[] r = new SmtpInput.DataResult[1];
         assertThat(data("a\nb\n.\nc\r\n.\nd\r\n.\r\n", Long.MAX_VALUE, r)).isEqualTo("a\r\nb\r\n.\r\nc\r\n.\r\nd\r\n");
         assertThat(r[0].hasBareLf()).isTrue();
+    }
+
+    /** Would-be ends of data around bare CR and bare LF (SMTP smuggling), and what they become. */
+    static Stream<Arguments> fakeTerminators() {
+        return Stream.of(
+                Arguments.of("a\n.\nb", "a\r\n.\r\nb"),
+                Arguments.of("a\n.\r\nb", "a\r\n.\r\nb"),
+                Arguments.of("a\r\n.\nb", "a\r\n.\r\nb"),
+                Arguments.of("a\r.\r\nb", "a\r.\r\nb"),
+                Arguments.of("a\r\n.\rb", "a\r\n\rb"), // ".\rb" is a longer line: its dot is unstuffed
+                Arguments.of(".\nb", ".\r\nb"),
+                Arguments.of(".\rb", "\rb"),
+                Arguments.of("a\n.\n.\r\nb", "a\r\n.\r\n.\r\nb"),
+                Arguments.of("a\n\n.\r\nb", "a\r\n\r\n.\r\nb"),
+                Arguments.of("a\n..\r\nb", "a\r\n.\r\nb"));
+    }
+
+    @ParameterizedTest(name = "{index}: {0}")
+    @MethodSource("fakeTerminators")
+    void onlyCrlfDotCrlfEndsTheData(String fake, String kept) throws IOException {
+        SmtpInput in = input(fake + "\r\n.\r\nNEXT\r\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SmtpInput.DataResult r = in.readData(out, Long.MAX_VALUE);
+        assertThat(r.complete()).isTrue();
+        assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(kept + "\r\n");
+        assertThat(text(in.readLine(100))).isEqualTo("NEXT");
+    }
+
+    @Test
+    void aBodyOfOnlyTheTerminatorIsAnEmptyMessage() throws IOException {
+        SmtpInput.DataResult[] r = new SmtpInput.DataResult[1];
+        assertThat(data(".\r\nNEXT", Long.MAX_VALUE, r)).isEmpty();
+        assertThat(r[0].complete()).isTrue();
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.amavisd.core.pipeline.MessageProcessor;
 import org.amavisd.smtp.relay.ForwardMethod;
 import org.amavisd.smtp.relay.SmtpRelayClient;
@@ -21,6 +22,9 @@ import org.amavisd.smtp.testing.ScriptedClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The server and the relay together, over real loopback sockets, against a recording back end. */
 class SmtpServerSocketTest {
@@ -52,8 +56,26 @@ class SmtpServerSocketTest {
     }
 
     private static MessageProcessor relayTo(ForwardMethod fm) {
-        SmtpRelayClient relay = new SmtpRelayClient("amavis.test", SmtpRelayClient.Timeouts.DEFAULT);
+        return relayTo(fm, SmtpRelayClient.Timeouts.DEFAULT);
+    }
+
+    private static MessageProcessor relayTo(ForwardMethod fm, SmtpRelayClient.Timeouts timeouts) {
+        SmtpRelayClient relay = new SmtpRelayClient("amavis.test", timeouts);
         return msg -> relay.relay(fm, msg, msg.recipients(), new byte[0]);
+    }
+
+    /** Short relay timeouts, so that a silent back end is given up on while the test waits. */
+    private static final SmtpRelayClient.Timeouts SHORT = new SmtpRelayClient.Timeouts(
+            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    private int startWithShortRelayTimeouts(RecordingMta backEnd) throws IOException {
+        this.mta = backEnd;
+        return startWith(
+                relayTo(ForwardMethod.parse("smtp:[127.0.0.1]:" + backEnd.port()), SHORT),
+                1,
+                Duration.ofSeconds(30),
+                0,
+                a -> true);
     }
 
     private int startWith(
@@ -244,6 +266,30 @@ class SmtpServerSocketTest {
     }
 
     @Test
+    void aBackEndTempfailForOneOfThreeTempfailsTheWholeMessageUnderSmtpButOnlyThatRecipientUnderLmtp()
+            throws Exception {
+        int port = start(RecordingMta.smtp());
+        List<String> three = List.of("one@example.net", "tempfail@example.net", "three@example.net");
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            // one reply for all: the front MTA retries all three, so two get the message twice
+            assertThat(c.sendMail("EHLO", "a@example.org", three, MSG)).startsWith("450 4.2.0 from MTA(");
+        }
+        assertThat(mta.messages()).hasSize(1);
+        assertThat(mta.messages().get(0).rcptTo()).hasSize(3);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            c.reply();
+            c.command("LHLO front.test");
+            c.command("MAIL FROM:<a@example.org>");
+            for (String r : three) c.command("RCPT TO:<" + r + ">");
+            c.command("DATA");
+            c.send(ScriptedClient.dotStuff(MSG) + ".\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0 from MTA(");
+            assertThat(c.reply()).startsWith("450 4.2.0 from MTA(");
+            assertThat(c.reply()).startsWith("250 2.0.0 from MTA(");
+        }
+    }
+
+    @Test
     void allRecipientsRejectedGivesTheBackEnds5xx() throws Exception {
         int port = start(RecordingMta.smtp());
         try (ScriptedClient c = new ScriptedClient(port)) {
@@ -290,6 +336,63 @@ class SmtpServerSocketTest {
                 .anyMatch(l -> l.startsWith("MAIL FROM:<a@example.org> SIZE=")
                         && l.endsWith(" BODY=8BITMIME RET=HDRS ENVID=env+2Bid"));
         assertThat(cmds).contains("RCPT TO:<b@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;b@example.net");
+    }
+
+    @Test
+    void aBackEndSilentAfterTheFinalDotGivesA451AfterTheDataDoneTimeout() throws Exception {
+        RecordingMta backEnd = RecordingMta.smtp();
+        backEnd.silentAfterData(true);
+        int port = startWithShortRelayTimeouts(backEnd);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
+                    .startsWith("451 4.5.0 id=")
+                    .contains("Temporary MTA failure on relaying")
+                    .endsWith("during fwd-data-end: no reply after the end of data within 1 s");
+        }
+        // the back end had the data but never said it took it: the front MTA keeps the message
+        assertThat(mta.messages()).hasSize(1);
+        assertThat(mta.messages().get(0).data()).isEqualTo(MSG);
+        // and the only worker is free again for the retry
+        backEnd.silentAfterData(false);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
+                    .startsWith("250 2.0.0 from MTA");
+        }
+        assertThat(mta.messages()).hasSize(2);
+    }
+
+    @Test
+    void aBackEndThatNeverGreetsGivesA451AfterTheCommandTimeout() throws Exception {
+        try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            SmtpRelayClient.Timeouts t = new SmtpRelayClient.Timeouts(
+                    Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+            int port = startWith(
+                    relayTo(ForwardMethod.parse("smtp:[127.0.0.1]:" + mute.getLocalPort()), t),
+                    1,
+                    Duration.ofSeconds(30),
+                    0,
+                    a -> true);
+            try (ScriptedClient c = new ScriptedClient(port)) {
+                assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
+                        .startsWith("451 4.5.0 id=")
+                        .endsWith("during fwd-connect: no reply within 1 s");
+            }
+        }
+    }
+
+    @Test
+    void aBackEndThatStopsReadingTheDataGivesA451AfterTheDataXferTimeout() throws Exception {
+        RecordingMta backEnd = RecordingMta.smtp();
+        backEnd.stopReadingInData(true);
+        int port = startWithShortRelayTimeouts(backEnd);
+        // more than the loopback socket buffers hold, so the relay's writes block
+        String big = "Subject: big\r\n\r\n" + ("z".repeat(998) + "\r\n").repeat(12_000);
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), big))
+                    .startsWith("451 4.5.0 id=")
+                    .endsWith("during fwd-data-contents: no progress sending the message for 1 s");
+        }
+        assertThat(mta.messages()).isEmpty();
     }
 
     @Test
@@ -392,8 +495,30 @@ class SmtpServerSocketTest {
         }
     }
 
-    @Test
-    void dataWithBareLfAndFakeTerminatorsIsKeptWhole() throws Exception {
+    private static final String SMUGGLED = "MAIL FROM:<evil@example.com>\r\nRCPT TO:<victim@example.net>\r\n"
+            + "DATA\r\nSubject: forged\r\n\r\nforged\r\n";
+
+    /**
+     * SMTP smuggling: what a client puts where an end of data would be under bare CR or bare LF,
+     * what the back end must then receive on the wire (the smuggled commands as text, a dot line
+     * dot-stuffed), and with dot-stuffing undone.
+     */
+    static Stream<Arguments> smuggling() {
+        return Stream.of(
+                Arguments.of("x\n.\n", "x\r\n..\r\n", "x\r\n.\r\n"),
+                Arguments.of("x\n.\r\n", "x\r\n..\r\n", "x\r\n.\r\n"),
+                Arguments.of("x\r\n.\n", "x\r\n..\r\n", "x\r\n.\r\n"),
+                Arguments.of("x\r.\r\n", "x\r..\r\n", "x\r..\r\n"), // stuffed after the bare CR too
+                // ".\rMAIL ..." is one line longer than the dot: unstuffed as RFC 5321 4.5.2 says
+                Arguments.of("x\r\n.\r", "x\r\n\r", "x\r\n\r"),
+                Arguments.of("x\n\n.\r\n", "x\r\n\r\n..\r\n", "x\r\n\r\n.\r\n"),
+                Arguments.of("x\n.\n.\r\n", "x\r\n..\r\n..\r\n", "x\r\n.\r\n.\r\n"));
+    }
+
+    @ParameterizedTest(name = "{index}: {0}")
+    @MethodSource("smuggling")
+    void onlyCrlfDotCrlfEndsDataSoNoSecondMessageIsSmuggled(String fake, String onWire, String received)
+            throws Exception {
         int port = start(RecordingMta.smtp());
         try (ScriptedClient c = new ScriptedClient(port)) {
             c.reply();
@@ -401,13 +526,33 @@ class SmtpServerSocketTest {
             c.command("MAIL FROM:<a@example.org>");
             c.command("RCPT TO:<b@example.net>");
             c.command("DATA");
-            // "\n.\n" and "\r\n.\n" are no end of data (SMTP smuggling); only CRLF.CRLF is
-            c.send("Subject: s\r\n\r\nline one\n.\nMAIL FROM:<evil@x>\r\n.\nstill data\r\n.\r\n");
+            c.send("Subject: s\r\n\r\n" + fake + SMUGGLED + ".\r\n");
             assertThat(c.reply()).startsWith("250 2.0.0 from MTA");
+            assertThat(c.command("QUIT")).as("the smuggled commands were data").startsWith("221 2.0.0");
         }
         assertThat(mta.messages()).hasSize(1);
-        assertThat(mta.messages().get(0).data())
-                .isEqualTo("Subject: s\r\n\r\nline one\r\n.\r\nMAIL FROM:<evil@x>\r\n.\r\nstill data\r\n");
+        RecordingMta.Message m = mta.messages().get(0);
+        assertThat(m.rcptTo()).containsExactly("<b@example.net>");
+        assertThat(m.wire()).isEqualTo("Subject: s\r\n\r\n" + onWire + SMUGGLED + ".\r\n");
+        assertThat(m.data()).isEqualTo("Subject: s\r\n\r\n" + received + SMUGGLED);
+    }
+
+    @Test
+    void aDotLineFirstInTheBodyWithABareLfIsData() throws Exception {
+        int port = start(RecordingMta.smtp());
+        try (ScriptedClient c = new ScriptedClient(port)) {
+            c.reply();
+            c.command("EHLO front.test");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.net>");
+            c.command("DATA");
+            c.send(".\n" + SMUGGLED + ".\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0 from MTA");
+            assertThat(c.command("QUIT")).startsWith("221 2.0.0");
+        }
+        assertThat(mta.messages()).hasSize(1);
+        assertThat(mta.messages().get(0).wire()).isEqualTo("..\r\n" + SMUGGLED + ".\r\n");
+        assertThat(mta.messages().get(0).rcptTo()).containsExactly("<b@example.net>");
     }
 
     /**
@@ -531,6 +676,37 @@ class SmtpServerSocketTest {
         }
         assertThat(mta.messages()).hasSize(1);
         assertThat(mta.messages().get(0).data()).endsWith("first half\r\nsecond half\r\n");
+        server = null;
+    }
+
+    @Test
+    void stopTellsTheConnectionsWaitingInTheBacklog421() throws Exception {
+        int port = start(RecordingMta.smtp(), 1, Duration.ofSeconds(30), 0, a -> true);
+        try (ScriptedClient busy = new ScriptedClient(port)) {
+            busy.reply();
+            busy.command("EHLO front.test");
+            busy.command("MAIL FROM:<a@example.org>");
+            busy.command("RCPT TO:<b@example.net>");
+            busy.command("DATA");
+            busy.send("Subject: half\r\n\r\nfirst half\r\n");
+            // the only worker is busy: these wait in the listen backlog, no banner yet
+            List<ScriptedClient> waiting = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) waiting.add(new ScriptedClient(port));
+            try {
+                CompletableFuture<Void> stopping =
+                        CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(20)));
+                for (ScriptedClient w : waiting) {
+                    assertThat(w.reply()).isEqualTo("421 4.3.2 Service shutting down, closing channel");
+                    assertThat(w.isClosedByPeer()).isTrue();
+                }
+                busy.send("second half\r\n.\r\n");
+                assertThat(busy.reply()).startsWith("250 2.0.0 from MTA");
+                stopping.get(20, TimeUnit.SECONDS);
+            } finally {
+                for (ScriptedClient w : waiting) w.close();
+            }
+        }
+        assertThat(mta.messages()).hasSize(1);
         server = null;
     }
 

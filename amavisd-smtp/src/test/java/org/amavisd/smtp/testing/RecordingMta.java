@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * "tempfail@..." → 450, unless told otherwise) and records every command and message.
  */
 public final class RecordingMta implements AutoCloseable {
-    public record Message(String mailFrom, List<String> rcptTo, String data, List<String> commands) {}
+    /** One message: {@code data} with dot-stuffing undone, {@code wire} the bytes as they came, final dot line included. */
+    public record Message(String mailFrom, List<String> rcptTo, String data, List<String> commands, String wire) {}
 
     private final ServerSocket server;
     private final boolean lmtp;
@@ -35,6 +36,9 @@ public final class RecordingMta implements AutoCloseable {
     private volatile String greeting = "220 backend.test ESMTP recording";
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean hangUpAfterData;
+    private volatile boolean silentAfterData;
+    private volatile boolean stopReadingInData;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final Thread thread;
 
     public RecordingMta(boolean lmtp, List<String> extensions) throws IOException {
@@ -79,6 +83,16 @@ public final class RecordingMta implements AutoCloseable {
     /** Close the connection after each message, as an MTA whose idle timeout ran out would. */
     public void hangUpAfterData(boolean hangUp) {
         this.hangUpAfterData = hangUp;
+    }
+
+    /** Take the message, then never answer the final dot (a back end that hangs while checking it). */
+    public void silentAfterData(boolean silent) {
+        this.silentAfterData = silent;
+    }
+
+    /** After the 354, read nothing more: the client's writes stall once the socket buffers are full. */
+    public void stopReadingInData(boolean stop) {
+        this.stopReadingInData = stop;
     }
 
     public void setGreeting(String greeting) {
@@ -162,9 +176,19 @@ public final class RecordingMta implements AutoCloseable {
                             continue;
                         }
                         say(out, "354 End data with <CR><LF>.<CR><LF>");
-                        String data = readData(in);
-                        messages.add(new Message(from, List.copyOf(rcpts), data, List.copyOf(commands)));
+                        if (stopReadingInData) {
+                            awaitClose();
+                            return;
+                        }
+                        StringBuilder wire = new StringBuilder();
+                        String data = readData(in, wire);
+                        messages.add(
+                                new Message(from, List.copyOf(rcpts), data, List.copyOf(commands), wire.toString()));
                         commands.clear();
+                        if (silentAfterData) {
+                            awaitClose();
+                            return;
+                        }
                         if (lmtp) {
                             StringBuilder sb = new StringBuilder();
                             for (String a : accepted) {
@@ -194,12 +218,25 @@ public final class RecordingMta implements AutoCloseable {
         }
     }
 
+    private void awaitClose() {
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void say(OutputStream out, String reply) throws IOException {
         out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
     private static String readLine(InputStream in) throws IOException {
+        return readLine(in, null);
+    }
+
+    /** A line up to LF (as Postfix reads), its CRLF or LF dropped; the raw bytes also go to {@code wire}. */
+    private static String readLine(InputStream in, StringBuilder wire) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) >= 0) {
@@ -208,14 +245,15 @@ public final class RecordingMta implements AutoCloseable {
         }
         if (c < 0 && b.size() == 0) return null;
         String s = b.toString(StandardCharsets.UTF_8);
+        if (wire != null) wire.append(s).append(c == '\n' ? "\n" : "");
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
     /** The message as sent on the wire, dot-stuffing undone, CRLFs kept. */
-    private static String readData(InputStream in) throws IOException {
+    private static String readData(InputStream in, StringBuilder wire) throws IOException {
         StringBuilder sb = new StringBuilder();
         String line;
-        while ((line = readLine(in)) != null) {
+        while ((line = readLine(in, wire)) != null) {
             if (line.equals(".")) break;
             sb.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
         }
@@ -224,6 +262,7 @@ public final class RecordingMta implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed.countDown();
         server.close();
     }
 }
