@@ -83,6 +83,7 @@ public final class Amavisd {
         LogSetup.apply(settings, console);
         logWarnings(loaded);
         prepareDirectories(settings);
+        org.amavisd.smtp.server.SpoolLeftovers.sweep(settings.tempBase());
         server = new SmtpServer(serverConfig(loaded));
         server.start();
         log.info(

@@ -171,4 +171,71 @@ class CommandLineLifecycleTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.output()).startsWith("amavisd: configuration error: " + conf + ":3:");
     }
+
+    /**
+     * SIGKILL in the middle of a large DATA leaves the partial message under $TEMPBASE; the next
+     * start removes it and says so, and names a directory preserved on purpose without touching it.
+     */
+    @Test
+    void aRestartAfterSigkillRemovesThePartialMessageAndNamesPreservedOnes() throws Exception {
+        conf = dir.resolve("amavisd.conf");
+        int port = freePort();
+        writeConf(port, "");
+        Path home = dir.resolve("home");
+        Files.createDirectories(home);
+        Path kept = Files.createDirectory(home.resolve("amavis-20261130T120000-99999999-03-keptit"));
+        Files.writeString(kept.resolve("email.txt"), "Subject: evidence\r\n\r\nx\r\n");
+        Files.writeString(kept.resolve("PRESERVED"), "preserved after: a scanner failure\n");
+        assertThat(amavisd("start").exit()).isZero();
+        assertThat(Files.readString(dir.resolve("amavisd.log")))
+                .contains("preserved directory from an earlier run, kept: " + kept);
+        long pid = Long.parseLong(Files.readString(home.resolve("amavisd.pid")).trim());
+
+        Path partial;
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            var out = s.getOutputStream();
+            var in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            in.readLine();
+            for (String cmd : List.of("EHLO x.test", "MAIL FROM:<a@x.test>", "RCPT TO:<b@y.test>", "DATA")) {
+                out.write((cmd + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String reply;
+                do reply = in.readLine();
+                while (reply.charAt(3) == '-');
+            }
+            out.write("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] line = ("x".repeat(998) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 3000; i++) out.write(line); // 3 MB, and no end of data
+            out.flush();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> partialMessage(home) != null
+                            && Files.size(partialMessage(home).resolve("email.txt")) > 2_000_000);
+            partial = partialMessage(home);
+            ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
+            daemon.destroyForcibly(); // SIGKILL
+            daemon.onExit().get(30, TimeUnit.SECONDS);
+        }
+        assertThat(partial).exists();
+
+        Result again = amavisd("start");
+        assertThat(again.exit()).as(again.output()).isZero();
+        assertThat(partial).doesNotExist();
+        assertThat(kept.resolve("email.txt")).exists();
+        String log = Files.readString(dir.resolve("amavisd.log"));
+        assertThat(log)
+                .containsPattern("removed a message directory an earlier run left \\(never finished\\): "
+                        + java.util.regex.Pattern.quote(partial.toString()) + " \\(\\d{7} bytes, \\d+ s old\\)");
+        assertThat(log.split("preserved directory from an earlier run, kept: " + kept, -1))
+                .hasSize(3);
+    }
+
+    private static Path partialMessage(Path home) throws IOException {
+        try (var entries = Files.list(home)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("amavis-2")
+                            && !p.getFileName().toString().contains("-99999999-"))
+                    .findFirst()
+                    .orElse(null);
+        }
+    }
 }

@@ -24,6 +24,8 @@ public final class SpoolDirectory {
     private static final Logger log = LoggerFactory.getLogger(SpoolDirectory.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
     public static final String MESSAGE_FILE = "email.txt";
+    /** The file that marks a directory kept on purpose; it says when and why. */
+    public static final String PRESERVED_MARK = "PRESERVED";
 
     private final Path directory;
 
@@ -47,6 +49,11 @@ public final class SpoolDirectory {
                 return new SpoolDirectory(dir);
             }
         }
+    }
+
+    /** An existing directory, for removal ({@link SpoolLeftovers}). */
+    static SpoolDirectory at(Path directory) {
+        return new SpoolDirectory(directory);
     }
 
     public Path directory() {
@@ -90,6 +97,14 @@ public final class SpoolDirectory {
     public void preserveOrDelete(boolean allowPreserving, Throwable failure) {
         if (failure != null && allowPreserving && Files.isDirectory(directory)) {
             log.warn("PRESERVING EVIDENCE in {}", directory);
+            try {
+                Files.writeString(
+                        directory.resolve(PRESERVED_MARK),
+                        "preserved " + java.time.OffsetDateTime.now() + " by process "
+                                + ProcessHandle.current().pid() + " after: " + failure + "\n");
+            } catch (IOException e) {
+                log.warn("cannot mark {} as preserved (the next start would remove it): {}", directory, e.toString());
+            }
         } else {
             delete();
         }
