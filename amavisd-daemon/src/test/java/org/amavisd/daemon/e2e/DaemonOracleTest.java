@@ -256,6 +256,8 @@ class DaemonOracleTest {
                         SENDER,
                         List.of("other@elsewhere.test", "user+old@example.com"),
                         headers("bad-header-remote-first", "Subject: one\r\nSubject: two\r\n") + "\r\nbody\r\n"),
+                // a header and no body: not even the empty line after the header
+                new Case("header-only", "DEFAULT", SENDER, user, dated("header-only")),
                 new Case(
                         "mime-error",
                         "DEFAULT",

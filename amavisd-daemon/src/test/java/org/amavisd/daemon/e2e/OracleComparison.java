@@ -281,12 +281,12 @@ final class OracleComparison {
             // the fields written above the message's own first field, and the line ends
             List<String> names = new ArrayList<>();
             String lf = text.replace("\r", "");
-            for (String f : unfold(lf.substring(0, Math.max(0, lf.indexOf("\n\n"))))) {
+            for (String f : unfold(headerOf(lf, "\n\n"))) {
                 if (f.equals(c.message().substring(0, c.message().indexOf("\r\n")))) break;
                 names.add(f.substring(0, Math.max(0, f.indexOf(':'))));
             }
             qFields.add(String.join(",", names) + (text.contains("\r\n") ? " (CRLF)" : " (LF)"));
-            qSpam.add(unfold(lf.substring(0, Math.max(0, lf.indexOf("\n\n")))).stream()
+            qSpam.add(unfold(headerOf(lf, "\n\n")).stream()
                     .filter(f -> f.startsWith("X-Spam-"))
                     .collect(Collectors.joining("; ")));
         }
@@ -341,9 +341,15 @@ final class OracleComparison {
                 + (q.find() ? " queued_as:" + q.group(1).replaceAll("\\bQ\\d+\\b", "QID") : "");
     }
 
+    /** The header section: up to the empty line, or all of it when there is none (no body). */
+    private static String headerOf(String message, String emptyLine) {
+        int end = message.indexOf(emptyLine);
+        return end < 0 ? message : message.substring(0, end);
+    }
+
     /** One back-end transaction: its kind, envelope, and what a reader of the message sees changed. */
     private static String transaction(RecordingMta.Message m, Case c) {
-        String header = m.data().substring(0, Math.max(0, m.data().indexOf("\r\n\r\n")));
+        String header = headerOf(m.data(), "\r\n\r\n");
         List<String> fields = unfold(header);
         String subject = fields.stream()
                 .filter(f -> f.regionMatches(true, 0, "Subject:", 0, 8))
