@@ -147,17 +147,14 @@ public record DaemonSettings(
 
     /**
      * A quarantine method this daemon cannot carry out (sql:, smtp:, bsmtp:, lmtp:, pipe:, an
-     * unknown scheme, or a local file name with %b) is refused when the configuration is loaded,
+     * unknown scheme) is refused when the configuration is loaded,
      * pointing at where it was set: taken per message it would tempfail every message it
      * applies to, for ever.
      */
     private static void checkQuarantineMethod(AmavisConf conf, String where, String name, String method)
             throws ConfigException {
         try {
-            QuarantineMethod m = QuarantineMethod.parse(method);
-            if (m.isLocal() && m.fileNameTemplate().contains("%b"))
-                throw ConfigErrors.at(
-                        conf, where, name + ": %b (the body digest) in a quarantine file name is not supported yet");
+            QuarantineMethod.parse(method);
         } catch (org.amavisd.quarantine.QuarantineException ex) {
             throw ConfigErrors.at(conf, where, (where.equals(name) ? "" : name + ": ") + ex.getMessage());
         }
@@ -165,6 +162,14 @@ public record DaemonSettings(
 
     /** A bank's $forward_method must be usable too: found at load time, not on the first message. */
     static void checkBanks(AmavisConf conf) throws ConfigException {
+        var digest = conf.get("$mail_digest_algorithm");
+        if (digest.isPresent() && digest.get().isDefined()) {
+            try {
+                org.amavisd.quarantine.BodyDigest.javaAlgorithm(digest.get().asString());
+            } catch (IllegalArgumentException e) {
+                throw ConfigErrors.at(conf, "$mail_digest_algorithm", e.getMessage());
+            }
+        }
         for (String q : QUARANTINE_METHODS) {
             var v = conf.get("$" + q);
             if (v.isPresent() && v.get().isDefined())

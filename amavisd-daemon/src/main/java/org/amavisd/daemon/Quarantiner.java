@@ -16,6 +16,7 @@ import org.amavisd.policy.bank.PolicyBank;
 import org.amavisd.policy.bank.PolicyBanks;
 import org.amavisd.policy.conf.ByCcat;
 import org.amavisd.policy.conf.PerlValue;
+import org.amavisd.quarantine.BodyDigest;
 import org.amavisd.quarantine.QuarantineException;
 import org.amavisd.quarantine.QuarantineMethod;
 import org.amavisd.quarantine.QuarantineResult;
@@ -100,6 +101,7 @@ final class Quarantiner {
                 continue;
             }
             if (fields == null) fields = quarantineFields(msg);
+            if (m.fileNameTemplate().contains("%b")) attachBodyDigest(msg, bank);
             out.add(new LocalQuarantine(dir, levels)
                     .store(
                             msg,
@@ -109,6 +111,20 @@ final class Quarantiner {
                             fields));
         }
         return out;
+    }
+
+    /** The body digest for a file name's %b, computed once per message ($mail_digest_algorithm). */
+    private static void attachBodyDigest(MessageContext msg, PolicyBank bank) throws QuarantineException {
+        if (msg.attachment(BodyDigest.class).isPresent()) return;
+        String algorithm = bank.get("mail_digest_algorithm")
+                .filter(PerlValue::isDefined)
+                .map(PerlValue::asString)
+                .orElse("MD5");
+        try {
+            msg.attach(BodyDigest.class, BodyDigest.of(msg.messageFile(), algorithm));
+        } catch (java.io.IOException e) {
+            throw new QuarantineException("cannot read the message for its body digest (%b): " + e, e);
+        }
     }
 
     /**

@@ -75,7 +75,7 @@ class DaemonOracleTest {
         @banned_files_lovers_maps = ( ['lover@example.com'] );
         $final_banned_destiny = D_DISCARD;
         $final_bad_header_destiny = D_PASS;
-        $banned_files_quarantine_method = 'local:banned-%%m';
+        $banned_files_quarantine_method = 'local:banned-%%b-%%m';
         $bad_header_quarantine_method = 'local:badh-%%m';
         $recipient_delimiter = '+';
         $addr_extension_bad_header = 'badh';
