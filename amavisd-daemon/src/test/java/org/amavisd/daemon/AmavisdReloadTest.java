@@ -85,4 +85,53 @@ class AmavisdReloadTest {
             assertThat(second.messages()).hasSize(2);
         }
     }
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void reloadMovesTheListenerToTheNewPortAndResizesTheWorkerPool() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int oldPort = freePort(), newPort = freePort();
+            Path conf = dir.resolve("amavisd.conf");
+            String base = "$MYHOME = '" + dir.resolve("home") + "';\n$inet_socket_bind = '127.0.0.1';\n"
+                    + "$forward_method = 'smtp:[127.0.0.1]:" + mta.port() + "';\n";
+            Files.writeString(conf, base + "$inet_socket_port = " + oldPort + ";\n$max_servers = 1;\n1;\n");
+            Amavisd daemon = new Amavisd(() -> AmavisConf.load(conf), s -> s, false);
+            daemon.start();
+            try {
+                assertThat(daemon.ports()).containsExactly(oldPort);
+                try (ScriptedClient c = new ScriptedClient(oldPort)) {
+                    assertThat(c.reply()).startsWith("220 ");
+                }
+                Files.writeString(conf, base + "$inet_socket_port = [" + newPort + "];\n$max_servers = 3;\n1;\n");
+                assertThat(daemon.reload()).isEqualTo("configuration reloaded");
+                assertThat(daemon.ports()).containsExactly(newPort);
+                assertThat(daemon.settings().maxServers()).isEqualTo(3);
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        java.net.ConnectException.class, () -> new ScriptedClient(oldPort).close());
+                // three sessions at once: each has its worker and its greeting (with one worker, the
+                // second would wait in the backlog and its read time out)
+                try (ScriptedClient a = new ScriptedClient(newPort);
+                        ScriptedClient b = new ScriptedClient(newPort);
+                        ScriptedClient c = new ScriptedClient(newPort)) {
+                    for (ScriptedClient x : List.of(a, b, c))
+                        assertThat(x.reply()).startsWith("220 ");
+                    for (ScriptedClient x : List.of(a, b, c)) x.command("EHLO front.test");
+                    c.command("MAIL FROM:<a@x.test>");
+                    c.command("RCPT TO:<b@y.test>");
+                    c.command("DATA");
+                    c.send(
+                            "Date: Wed, 2 Dec 2026 00:00:00 +0000\r\nFrom: a@x.test\r\nSubject: three\r\n\r\nx\r\n.\r\n");
+                    assertThat(c.reply()).startsWith("250 ");
+                }
+            } finally {
+                daemon.stop();
+            }
+            assertThat(mta.messages()).hasSize(1);
+        }
+    }
 }

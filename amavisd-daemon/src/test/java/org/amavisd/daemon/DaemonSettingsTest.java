@@ -132,4 +132,19 @@ class DaemonSettingsTest {
         DaemonSettings.checkBanks(
                 AmavisConf.parse("$spam_quarantine_method = '';\n$clean_quarantine_method = undef;\n1;\n", "q.conf"));
     }
+
+    @Test
+    void firstInfectedStopsScanReachesTheVirusScan() throws Exception {
+        String entry = "@av_scanners = (['ClamAV-clamd', \\&ask_daemon, [\"CONTSCAN {}\\n\", \"127.0.0.1:3310\"],"
+                + " qr/\\bOK$/m, qr/\\bFOUND$/m, qr/^.*?: (.*) FOUND$/m]);\n";
+        assertThat(VirusChecks.fromConf(AmavisConf.parse(entry + "1;\n", "v.conf"))
+                        .options()
+                        .firstInfectedStops())
+                .as("amavisd-new's default is undef: every scanner is asked")
+                .isFalse();
+        assertThat(VirusChecks.fromConf(AmavisConf.parse(entry + "$first_infected_stops_scan = 1;\n1;\n", "v.conf"))
+                        .options()
+                        .firstInfectedStops())
+                .isTrue();
+    }
 }

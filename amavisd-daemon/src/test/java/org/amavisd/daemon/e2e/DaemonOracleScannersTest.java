@@ -42,12 +42,14 @@ import org.junit.jupiter.api.TestFactory;
  * sender. Known differences are recorded here and explained in docs/differences.md.
  */
 class DaemonOracleScannersTest {
-    private static final List<String> BANKS = List.of("DEFAULT");
+    private static final List<String> BANKS = List.of("DEFAULT", "CUTOFF", "TAG3");
     private static final int SPAMD_PORT = 783;
 
     /**
      * The policy both read. %1$s: the quarantine directory, %2$s: the log file, %3$s: the back
-     * end's port, %4$s: the listening port, %5$s: clamd's port.
+     * end's port, %4$s: the listening port, %5$s: clamd's port, %6$s and %7$s: the ports of the
+     * banks CUTOFF (spam bounced, but not quarantined or reported above the cutoffs) and TAG3 (spam
+     * passed with the tag3 subject tag).
      */
     private static final String POLICY = """
         use strict;
@@ -55,7 +57,7 @@ class DaemonOracleScannersTest {
         $mydomain = 'example.com';
         @local_domains_acl = ('example.com');
         $inet_socket_bind = '127.0.0.1';
-        $inet_socket_port = [%4$s];
+        $inet_socket_port = [%4$s, %6$s, %7$s];
         $DO_SYSLOG = 0; $LOGFILE = '%2$s'; $log_level = 2;
         $forward_method = 'smtp:[127.0.0.1]:%3$s';
         $notify_method = $forward_method;
@@ -76,6 +78,12 @@ class DaemonOracleScannersTest {
         $final_spam_destiny = D_DISCARD;
         $virus_quarantine_method = 'local:virus-%%m';
         $spam_quarantine_method = 'local:spam-%%m.gz';
+        $interface_policy{'%6$s'} = 'CUTOFF';
+        $interface_policy{'%7$s'} = 'TAG3';
+        $policy_bank{'CUTOFF'} = { final_spam_destiny => D_BOUNCE,
+          spam_quarantine_cutoff_level_maps => [20], spam_dsn_cutoff_level_maps => [15] };
+        $policy_bank{'TAG3'} = { spam_kill_level_maps => [9999], spam_tag3_level_maps => [500],
+          spam_subject_tag3_maps => ['***SPAM3*** '] };
         """;
 
     /** amavisd-new's SpamdClient has no host or port option: it asks 127.0.0.1:783. */
@@ -203,7 +211,8 @@ class DaemonOracleScannersTest {
     }
 
     private static String policy(Path quarantine, Path log, int backEnd, Map<String, Integer> ports, int clamd) {
-        return POLICY.formatted(quarantine, log, backEnd, ports.get("DEFAULT"), clamd);
+        return POLICY.formatted(
+                quarantine, log, backEnd, ports.get("DEFAULT"), clamd, ports.get("CUTOFF"), ports.get("TAG3"));
     }
 
     // ---------------------------------------------------------------- the messages
@@ -245,6 +254,12 @@ class DaemonOracleScannersTest {
                         gtube("gtube")),
                 true,
                 new Case("gtube-null-sender", "DEFAULT", "", user, gtube("gtube-null-sender")),
+                true,
+                // GTUBE scores about 1000: beyond both cutoffs, so bounced without a quarantine copy or DSN
+                new Case("gtube-beyond-cutoffs", "CUTOFF", SENDER, user, gtube("gtube-beyond-cutoffs")),
+                true,
+                // and beyond the tag3 level: passed (the kill level is out of reach) with the tag3 subject
+                new Case("gtube-tag3", "TAG3", SENDER, user, gtube("gtube-tag3")),
                 true);
     }
 

@@ -50,6 +50,10 @@ public final class VirusScan {
         this.options = options;
     }
 
+    public Options options() {
+        return options;
+    }
+
     /** Scans; scanner problems are a FAILED result, never an exception. */
     public VirusScanResult scan(ScanTarget target) throws InterruptedException {
         List<ScannerRun> runs = new ArrayList<>();

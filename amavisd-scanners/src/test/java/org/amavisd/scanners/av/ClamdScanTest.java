@@ -394,4 +394,20 @@ class ClamdScanTest {
         assertThat(nothing.failed()).isTrue();
         assertThat(nothing.failure()).isEqualTo("NO VIRUS SCANNERS AVAILABLE");
     }
+
+    @Test
+    void firstInfectedStopsScanAsksNoFurtherScannerOnceOneFindsAVirus() throws Exception {
+        write("p001", EICAR);
+        AvScannerConfig.Scanners two =
+                scanners(stockClamd() + ",\n" + streamEntry("second", "clamd:127.0.0.1:" + clamd.port), "");
+        VirusScanResult all = scan(two).scan(target());
+        assertThat(all.runs()).extracting(ScannerRun::scanner).containsExactly("ClamAV-clamd", "second");
+        assertThat(all.detectingScanners()).containsExactly("ClamAV-clamd", "second");
+
+        VirusScanResult first = new VirusScan(
+                        two, new VirusScan.Options(SHORT, Duration.ofSeconds(60), Duration.ofSeconds(120), true))
+                .scan(target());
+        assertThat(first.runs()).extracting(ScannerRun::scanner).containsExactly("ClamAV-clamd");
+        assertThat(first.virusNames()).containsExactly(EICAR_NAME);
+    }
 }
