@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,12 +27,8 @@ class ContentDecisionsTest {
     @TempDir
     Path dir;
 
-    private Amavisd daemon;
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.stop();
-    }
+    @RegisterExtension
+    final DaemonUnderTest daemon = new DaemonUnderTest();
 
     private Path quarantine() {
         return dir.resolve("quarantine");
@@ -40,8 +36,8 @@ class ContentDecisionsTest {
 
     private int start(int backEnd, String extra) throws Exception {
         Files.createDirectories(quarantine());
-        daemon = TestDaemon.start(dir, backEnd, "$QUARANTINEDIR = '" + quarantine() + "';\n" + RULES + extra);
-        return daemon.ports().get(0);
+        daemon.start(dir, backEnd, "$QUARANTINEDIR = '" + quarantine() + "';\n" + RULES + extra);
+        return daemon.port();
     }
 
     private static String message(String id, String attachmentName) {

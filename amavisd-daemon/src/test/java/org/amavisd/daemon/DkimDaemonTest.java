@@ -20,8 +20,8 @@ import org.amavisd.dkim.SigningKey;
 import org.amavisd.dkim.VerificationResult;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,16 +37,12 @@ class DkimDaemonTest {
     @TempDir
     Path dir;
 
-    private Amavisd daemon;
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.stop();
-    }
+    @RegisterExtension
+    final DaemonUnderTest daemon = new DaemonUnderTest();
 
     private int start(int backEnd, String extra) throws Exception {
-        daemon = TestDaemon.start(dir, backEnd, extra);
-        return daemon.ports().get(0);
+        daemon.start(dir, backEnd, extra);
+        return daemon.port();
     }
 
     private static String send(int port, String message, String rcpt) throws Exception {

@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,18 +28,14 @@ class HeaderOnlyMessageTest {
     @TempDir
     Path dir;
 
-    private Amavisd daemon;
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.stop();
-    }
+    @RegisterExtension
+    final DaemonUnderTest daemon = new DaemonUnderTest();
 
     @Test
     void isRelayedAsItCameWithTheHeaderFieldsWeAddAndLoggedWithItsOwnSize() throws Exception {
         try (RecordingMta mta = RecordingMta.smtp()) {
-            daemon = TestDaemon.start(dir, mta.port(), "");
-            try (ScriptedClient c = new ScriptedClient(daemon.ports().get(0))) {
+            daemon.start(dir, mta.port(), "");
+            try (ScriptedClient c = new ScriptedClient(daemon.port())) {
                 assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
                         .startsWith("250 ");
             }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Properties;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Under SMTP, a back end that rejects some recipients: 250 for the message and a DSN for the rejected. */
@@ -26,16 +26,12 @@ class RejectionReportTest {
     @TempDir
     Path dir;
 
-    private Amavisd daemon;
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.stop();
-    }
+    @RegisterExtension
+    final DaemonUnderTest daemon = new DaemonUnderTest();
 
     private int start(int backEnd, String extra) throws Exception {
-        daemon = TestDaemon.start(dir, backEnd, extra);
-        return daemon.ports().get(0);
+        daemon.start(dir, backEnd, extra);
+        return daemon.port();
     }
 
     @Test

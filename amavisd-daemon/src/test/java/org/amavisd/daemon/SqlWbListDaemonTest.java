@@ -11,8 +11,8 @@ import java.util.List;
 import org.amavisd.policy.lookup.SqlSchema;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,12 +24,8 @@ class SqlWbListDaemonTest {
     @TempDir
     Path dir;
 
-    private Amavisd daemon;
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.stop();
-    }
+    @RegisterExtension
+    final DaemonUnderTest daemon = new DaemonUnderTest();
 
     private static String msg(String from) {
         return "From: " + from + "\r\nTo: user@example.com\r\nDate: Wed, 2 Dec 2026 00:00:00 +0000\r\n"
@@ -52,7 +48,7 @@ class SqlWbListDaemonTest {
                 st.execute(s);
             }
             try (RecordingMta mta = RecordingMta.smtp()) {
-                daemon = TestDaemon.start(
+                daemon.start(
                         dir,
                         mta.port(),
                         "@local_domains_acl = ('example.com');\n"
@@ -60,7 +56,7 @@ class SqlWbListDaemonTest {
                                 + "$sa_tag_level_deflt = -999; $sa_tag2_level_deflt = 6.31; $sa_kill_level_deflt = 6.31;\n"
                                 // a spamd nobody runs: asking it would be logged as a failure
                                 + "@spam_scanners = (['SpamdClient', 'Amavis::SpamControl::SpamdClient', port => 1]);\n");
-                int port = daemon.ports().get(0);
+                int port = daemon.port();
                 for (String from : List.of("friend@remote.test", "boss@spam.test")) {
                     try (ScriptedClient cl = new ScriptedClient(port)) {
                         assertThat(cl.sendMail("EHLO", from, List.of("user@example.com"), msg(from)))

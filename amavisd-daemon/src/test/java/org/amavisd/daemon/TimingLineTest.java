@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** amavisd-new's TIMING line: at $log_level 2 and above, after the message's line, not below. */
@@ -22,17 +22,13 @@ class TimingLineTest {
     @TempDir
     Path dir;
 
-    private Amavisd daemon;
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.stop();
-    }
+    @RegisterExtension
+    final DaemonUnderTest daemon = new DaemonUnderTest();
 
     private String logOfOneMessage(int logLevel) throws Exception {
         try (RecordingMta mta = RecordingMta.smtp()) {
-            daemon = TestDaemon.start(dir, mta.port(), "$log_level = " + logLevel + ";\n");
-            try (ScriptedClient c = new ScriptedClient(daemon.ports().get(0))) {
+            daemon.start(dir, mta.port(), "$log_level = " + logLevel + ";\n");
+            try (ScriptedClient c = new ScriptedClient(daemon.port())) {
                 assertThat(c.sendMail("EHLO", "a@example.org", List.of("b@example.net"), MSG))
                         .startsWith("250 ");
             }
@@ -40,7 +36,6 @@ class TimingLineTest {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> Files.readString(log).contains("Message-ID: <timing@example.org>"));
             daemon.stop();
-            daemon = null;
             return Files.readString(log);
         }
     }

@@ -501,23 +501,32 @@ class SmtpServerSocketTest {
     /**
      * SMTP smuggling: what a client puts where an end of data would be under bare CR or bare LF,
      * what the back end must then receive on the wire (the smuggled commands as text, a dot line
-     * dot-stuffed), and with dot-stuffing undone.
+     * dot-stuffed), and what the back end (unstuffing after CRLF only, as Postfix) then has.
      */
     static Stream<Arguments> smuggling() {
+        String h = "Subject: s\r\n\r\n";
         return Stream.of(
-                Arguments.of("x\n.\n", "x\r\n..\r\n", "x\r\n.\r\n"),
-                Arguments.of("x\n.\r\n", "x\r\n..\r\n", "x\r\n.\r\n"),
-                Arguments.of("x\r\n.\n", "x\r\n..\r\n", "x\r\n.\r\n"),
-                Arguments.of("x\r.\r\n", "x\r..\r\n", "x\r..\r\n"), // stuffed after the bare CR too
+                Arguments.of(h + "x\n.\n", h + "x\r\n..\r\n", h + "x\r\n.\r\n"),
+                Arguments.of(h + "x\n.\r\n", h + "x\r\n..\r\n", h + "x\r\n.\r\n"),
+                Arguments.of(h + "x\r\n.\n", h + "x\r\n..\r\n", h + "x\r\n.\r\n"),
+                // stuffed after a bare CR too, and a back end that reads only CRLF as a line end keeps both dots
+                Arguments.of(h + "x\r.\r\n", h + "x\r..\r\n", h + "x\r..\r\n"),
+                Arguments.of(h + "x\r.\r", h + "x\r..\r", h + "x\r..\r"),
+                Arguments.of(h + "x\r.\n", h + "x\r..\r\n", h + "x\r..\r\n"),
                 // ".\rMAIL ..." is one line longer than the dot: unstuffed as RFC 5321 4.5.2 says
-                Arguments.of("x\r\n.\r", "x\r\n\r", "x\r\n\r"),
-                Arguments.of("x\n\n.\r\n", "x\r\n\r\n..\r\n", "x\r\n\r\n.\r\n"),
-                Arguments.of("x\n.\n.\r\n", "x\r\n..\r\n..\r\n", "x\r\n.\r\n.\r\n"));
+                Arguments.of(h + "x\r\n.\r", h + "x\r\n\r", h + "x\r\n\r"),
+                Arguments.of(h + "x\n.\r", h + "x\r\n\r", h + "x\r\n\r"),
+                Arguments.of(h + "x\n\n.\r\n", h + "x\r\n\r\n..\r\n", h + "x\r\n\r\n.\r\n"),
+                Arguments.of(h + "x\n.\n.\r\n", h + "x\r\n..\r\n..\r\n", h + "x\r\n.\r\n.\r\n"),
+                // the dot line first in the data
+                Arguments.of(".\n", "..\r\n", ".\r\n"),
+                Arguments.of(".\r", "\r", "\r"),
+                Arguments.of("\n.\r\n", "\r\n..\r\n", "\r\n.\r\n"));
     }
 
     @ParameterizedTest(name = "{index}: {0}")
     @MethodSource("smuggling")
-    void onlyCrlfDotCrlfEndsDataSoNoSecondMessageIsSmuggled(String fake, String onWire, String received)
+    void onlyCrlfDotCrlfEndsDataSoNoSecondMessageIsSmuggled(String sent, String onWire, String received)
             throws Exception {
         int port = start(RecordingMta.smtp());
         try (ScriptedClient c = new ScriptedClient(port)) {
@@ -526,89 +535,15 @@ class SmtpServerSocketTest {
             c.command("MAIL FROM:<a@example.org>");
             c.command("RCPT TO:<b@example.net>");
             c.command("DATA");
-            c.send("Subject: s\r\n\r\n" + fake + SMUGGLED + ".\r\n");
+            c.send(sent + SMUGGLED + ".\r\n");
             assertThat(c.reply()).startsWith("250 2.0.0 from MTA");
             assertThat(c.command("QUIT")).as("the smuggled commands were data").startsWith("221 2.0.0");
         }
         assertThat(mta.messages()).hasSize(1);
         RecordingMta.Message m = mta.messages().get(0);
         assertThat(m.rcptTo()).containsExactly("<b@example.net>");
-        assertThat(m.wire()).isEqualTo("Subject: s\r\n\r\n" + onWire + SMUGGLED + ".\r\n");
-        assertThat(m.data()).isEqualTo("Subject: s\r\n\r\n" + received + SMUGGLED);
-    }
-
-    @Test
-    void aDotLineFirstInTheBodyWithABareLfIsData() throws Exception {
-        int port = start(RecordingMta.smtp());
-        try (ScriptedClient c = new ScriptedClient(port)) {
-            c.reply();
-            c.command("EHLO front.test");
-            c.command("MAIL FROM:<a@example.org>");
-            c.command("RCPT TO:<b@example.net>");
-            c.command("DATA");
-            c.send(".\n" + SMUGGLED + ".\r\n");
-            assertThat(c.reply()).startsWith("250 2.0.0 from MTA");
-            assertThat(c.command("QUIT")).startsWith("221 2.0.0");
-        }
-        assertThat(mta.messages()).hasSize(1);
-        assertThat(mta.messages().get(0).wire()).isEqualTo("..\r\n" + SMUGGLED + ".\r\n");
-        assertThat(mta.messages().get(0).rcptTo()).containsExactly("<b@example.net>");
-    }
-
-    /**
-     * SMTP smuggling: every way of writing a dot line with a bare CR or bare LF around it, after
-     * which a forged transaction follows. None may end the data: the client gets one reply, the
-     * back end one message with the forged commands inside it as text, and the victim nothing.
-     */
-    @org.junit.jupiter.params.ParameterizedTest(name = "[{index}] {0}")
-    @org.junit.jupiter.params.provider.ValueSource(
-            strings = {
-                "LF.LF",
-                "LF.CRLF",
-                "CRLF.LF",
-                "CR.CRLF",
-                "CRLF.CR",
-                "CR.CR",
-                "CR.LF",
-                "LF.CR",
-                "first:.LF",
-                "first:.CR",
-                "first:.CRLF-after-LF"
-            })
-    void noBareCrOrLfAroundADotEndsTheData(String variant) throws Exception {
-        String forged = "MAIL FROM:<evil@x>\r\nRCPT TO:<victim@example.net>\r\nDATA\r\nforged\r\n";
-        String eol = "\r\n";
-        String body = switch (variant) {
-            case "first:.LF" -> ".\n" + forged;
-            case "first:.CR" -> ".\r" + forged;
-            case "first:.CRLF-after-LF" -> "\n.\r\n" + forged;
-            default ->
-                "Subject: s" + eol + eol + "first part"
-                        + variant.replace("CRLF", "\u0001")
-                                .replace("CR", "\r")
-                                .replace("LF", "\n")
-                                .replace("\u0001", "\r\n")
-                        + forged;
-        };
-        int port = start(RecordingMta.smtp());
-        try (ScriptedClient c = new ScriptedClient(port)) {
-            c.reply();
-            c.command("EHLO front.test");
-            c.command("MAIL FROM:<a@example.org>");
-            c.command("RCPT TO:<b@example.net>");
-            c.command("DATA");
-            c.send(body + "\r\n.\r\n");
-            assertThat(c.reply()).startsWith("250 2.0.0 from MTA");
-            // nothing of the forged transaction was taken as commands: the next reply is QUIT's
-            assertThat(c.command("QUIT")).startsWith("221");
-        }
-        assertThat(mta.messages()).hasSize(1);
-        RecordingMta.Message m = mta.messages().get(0);
-        assertThat(m.rcptTo()).containsExactly("<b@example.net>");
-        assertThat(m.data())
-                .contains("MAIL FROM:<evil@x>")
-                .contains("RCPT TO:<victim@example.net>")
-                .contains("forged");
+        assertThat(m.wire()).isEqualTo(onWire + SMUGGLED + ".\r\n");
+        assertThat(m.data()).isEqualTo(received + SMUGGLED);
     }
 
     @Test
