@@ -11,6 +11,7 @@ import org.amavisd.policy.bank.PolicyBanks;
 import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.policy.conf.ConfigException;
 import org.amavisd.scanners.av.VirusScan;
+import org.amavisd.scanners.decode.DecoderTable;
 import org.amavisd.smtp.relay.SmtpRelayClient;
 import org.amavisd.smtp.server.ServerConfig;
 import org.amavisd.smtp.server.SessionSettings;
@@ -40,7 +41,8 @@ public final class Amavisd {
             PolicyBanks banks,
             VirusScan virusScan,
             java.util.List<org.amavisd.scanners.spam.SpamScanner> spamScanners,
-            org.amavisd.dkim.DkimSigner dkimSigner) {}
+            org.amavisd.dkim.DkimSigner dkimSigner,
+            DecoderTable decoders) {}
 
     private Loaded load() throws ConfigException {
         long t0 = System.nanoTime();
@@ -52,10 +54,19 @@ public final class Amavisd {
         var spam = org.amavisd.scanners.spam.SpamScanners.fromConfig(conf);
         spam.warnings().forEach(w -> log.warn("@spam_scanners: {}", w));
         if (spam.scanners().isEmpty()) log.info("no spam scanner configured (@spam_scanners): spam checks are skipped");
-        return new Loaded(conf, s, banks, VirusChecks.fromConf(conf), spam.scanners(), dkimSigner(conf));
+        return new Loaded(
+                conf,
+                s,
+                banks,
+                VirusChecks.fromConf(conf),
+                spam.scanners(),
+                dkimSigner(conf),
+                DecoderTable.fromConfig(conf));
     }
 
     private static void logWarnings(Loaded l) {
+        // as amavisd-new's start-up lines "Found decoder for .cab at /usr/bin/cabextract", "No decoder for .lha"
+        l.decoders().report().forEach(line -> log.info("{}", line));
         l.conf().warnings().forEach(w -> log.warn("config: {}", w));
         l.banks().warnings().forEach(w -> log.warn("config: {}", w));
     }
@@ -170,7 +181,7 @@ public final class Amavisd {
         MessageProcessor spam = new SpamChecks(l.banks(), l.spamScanners(), decisions);
         MessageProcessor virus = new VirusChecks(l.banks(), l.virusScan(), spam);
         MessageProcessor checks =
-                new ContentChecks(l.banks(), l.conf().get("%banned_rules").orElse(null), virus);
+                new ContentChecks(l.banks(), l.conf().get("%banned_rules").orElse(null), l.decoders(), virus);
         MessageProcessor dkim = new DkimChecks(l.banks(), DkimChecks.verifierFor(l.conf()), checks);
         MessageProcessor pipeline = new PolicyStage(l.banks(), dkim);
         SessionSettings session = new SessionSettings(
