@@ -93,6 +93,7 @@ public final class Amavisd {
     public synchronized void start() throws IOException {
         LogSetup.apply(settings, console);
         logWarnings(loaded);
+        probeSpamd(loaded);
         prepareDirectories(settings);
         server = new SmtpServer(serverConfig(loaded));
         server.start();
@@ -119,6 +120,7 @@ public final class Amavisd {
         settings = next.settings();
         LogSetup.apply(settings, console);
         logWarnings(next);
+        probeSpamd(next);
         log.info("configuration reloaded");
         return "configuration reloaded";
     }
@@ -131,6 +133,25 @@ public final class Amavisd {
         log.info("stopping: no new connections, letting messages in progress finish");
         server.stop(STOP_GRACE);
         log.info("stopped");
+    }
+
+    /**
+     * amavisd-new's in-process SpamAssassin is asked through spamd here: whether spamd answers is
+     * found out once, so that a missing spamd is one warning at start, not one per message. Not
+     * asked when spam checks are bypassed for every recipient.
+     */
+    private static void probeSpamd(Loaded l) {
+        for (var s : l.spamScanners()) {
+            if (!(s instanceof org.amavisd.scanners.spam.SpamAssassinViaSpamd sa)) continue;
+            var base = l.banks().base();
+            if (l.banks()
+                    .chain(base, "bypass_spam_checks_maps")
+                    .isTrue(PolicyBanks.key(base, "anybody@spamd-probe.invalid"))) {
+                log.info("{}: spam checks are bypassed for everybody; spamd not asked", sa.name());
+                continue;
+            }
+            sa.probe();
+        }
     }
 
     static void prepareDirectories(DaemonSettings s) throws IOException {

@@ -314,6 +314,12 @@ public final class SettingsCatalogue {
         def("$sa_spam_subject_tag", null, Shape.PLAIN, "subject prefix for spam");
         def("$sa_mail_body_size_limit", null, Shape.NUMBER, "skip SpamAssassin above this size");
         def("$sa_local_tests_only", "0", Shape.NUMBER, "only SpamAssassin tests without network");
+        def(
+                "$spamd_socket",
+                null,
+                Shape.PLAIN,
+                "(amavisd Java only) spamd for the in-process SpamAssassin entry: host:port, [IPv6]:port or a"
+                        + " Unix socket path; undef: 127.0.0.1:783, then [::1]:783");
         def("$undecipherable_subject_tag", "'***UNCHECKED*** '", Shape.PLAIN, "subject prefix for unchecked mail");
         def("$virus_admin", null, Shape.PLAIN_OR_LIST, "who is notified of viruses");
         def("$spam_admin", null, Shape.PLAIN_OR_LIST, "who is notified of spam");
