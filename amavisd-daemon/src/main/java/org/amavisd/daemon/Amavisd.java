@@ -67,6 +67,9 @@ public final class Amavisd {
     private static void logWarnings(Loaded l) {
         // as amavisd-new's start-up lines "Found decoder for .cab at /usr/bin/cabextract", "No decoder for .lha"
         l.decoders().report().forEach(line -> log.info("{}", line));
+        if (l.settings().notifyMethod() == null)
+            log.warn(
+                    "$notify_method is undef: no notification and no DSN is sent (a recipient whose mail would bounce is tempfailed instead)");
         l.conf().warnings().forEach(w -> log.warn("config: {}", w));
         l.banks().warnings().forEach(w -> log.warn("config: {}", w));
     }

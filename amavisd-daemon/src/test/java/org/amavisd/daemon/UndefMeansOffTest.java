@@ -88,4 +88,119 @@ class UndefMeansOffTest {
             assertThat(log()).contains("No decoder for       .bz2");
         }
     }
+
+    private List<Path> quarantined() throws Exception {
+        try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("quarantine"))) {
+            return s.toList();
+        }
+    }
+
+    private static final byte[] SOME_BYTES = "just some bytes\n".getBytes(StandardCharsets.US_ASCII);
+
+    // ---- quarantine methods ----
+
+    @Test
+    void anUndefQuarantineMethodKeepsNoCopy() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "");
+            assertThat(send(port, message("q1", "x.exe", SOME_BYTES))).startsWith("250 2.7.0 Ok, discarded");
+            assertThat(quarantined()).hasSize(1);
+        }
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "$banned_files_quarantine_method = undef;\n");
+            assertThat(send(port, message("q2", "x.exe", SOME_BYTES))).startsWith("250 2.7.0 Ok, discarded");
+            assertThat(quarantined()).as("still only the first one").hasSize(1);
+        }
+    }
+
+    // ---- banned rules ----
+
+    @Test
+    void anUndefBannedFilenameReOrNoBannedMapsBanNothing() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "$banned_filename_re = undef;\n");
+            assertThat(send(port, message("b1", "x.exe", SOME_BYTES))).matches("250 2\\.0\\.0 from MTA.*");
+        }
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "@banned_filename_maps = ();\n");
+            assertThat(send(port, message("b2", "x.exe", SOME_BYTES))).matches("250 2\\.0\\.0 from MTA.*");
+        }
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            // as amavisd-new: an empty %banned_rules gets DEFAULT => $banned_filename_re after the config
+            int port = start(mta.port(), "%banned_rules = ();\n");
+            assertThat(send(port, message("b3", "x.exe", SOME_BYTES))).startsWith("250 2.7.0 Ok, discarded");
+        }
+    }
+
+    // ---- administrators, their sender, $notify_method ----
+
+    @Test
+    void anAdminSetBackToUndefIsNotNotified() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), "$banned_admin = 'postmaster@example.com';\n$banned_admin = undef;\n");
+            assertThat(send(port, message("a1", "x.exe", SOME_BYTES))).startsWith("250 2.7.0 Ok, discarded");
+            assertThat(mta.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUndefMailfromNotifyAdminSendsFromTheHeaderFromAddress() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(
+                    mta.port(),
+                    "$banned_admin = 'postmaster@example.com';\n$mailfrom_notify_admin = 'x@example.com';\n"
+                            + "$mailfrom_notify_admin = undef;\n");
+            assertThat(send(port, message("a2", "x.exe", SOME_BYTES))).startsWith("250 2.7.0 Ok, discarded");
+            assertThat(mta.messages().get(0).mailFrom()).startsWith("<postmaster@amavis.test>");
+        }
+    }
+
+    @Test
+    void anUndefNotifyMethodSendsNoNotification() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            // before: $notify_method undef fell back to $forward_method and the admin was told
+            int port = start(mta.port(), "$banned_admin = 'postmaster@example.com';\n$notify_method = undef;\n");
+            assertThat(send(port, message("n1", "x.exe", SOME_BYTES))).startsWith("250 2.7.0 Ok, discarded");
+            assertThat(mta.messages()).isEmpty();
+            assertThat(log())
+                    .contains("$notify_method is undef: no notification and no DSN is sent")
+                    .contains("NOTIFICATION: $notify_method is undef, admin postmaster@example.com not told");
+        }
+    }
+
+    @Test
+    void anUndefForwardMethodIsAConfigurationError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DaemonSettings.from(
+                        org.amavisd.policy.conf.AmavisConf.parse("\n$forward_method = undef;\n1;\n", "amavisd.conf")))
+                .isInstanceOf(org.amavisd.policy.conf.ConfigException.class)
+                .hasMessageContaining("amavisd.conf:2")
+                .hasMessageContaining("$forward_method")
+                .hasMessageContaining("undef");
+    }
+
+    // ---- @av_scanners entries, $X_HEADER_TAG ----
+
+    private static final String TRUE_SCANNER = "@av_scanners = (undef, ['Always clean', '/bin/true', '{}', [0], [1],"
+            + " qr/^INFECTED: (.+)$/m], undef);\n@av_scanners_backup = (undef);\n";
+
+    @Test
+    void undefScannerEntriesAreSkippedAndAnUndefXHeaderTagIsTheDefaultOne() throws Exception {
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            int port = start(mta.port(), TRUE_SCANNER);
+            assertThat(send(port, message("v1", "a.txt", SOME_BYTES))).matches("250 2\\.0\\.0 from MTA.*");
+            assertThat(mta.messages().get(0).data()).contains("X-Virus-Scanned: amavis at ");
+        }
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            // as amavisd-new: undef gets the default name after the configuration is read
+            int port = start(mta.port(), TRUE_SCANNER + "$X_HEADER_TAG = undef;\n");
+            assertThat(send(port, message("v2", "a.txt", SOME_BYTES))).matches("250 2\\.0\\.0 from MTA.*");
+            assertThat(mta.messages().get(0).data()).contains("X-Virus-Scanned: amavis at ");
+        }
+        try (RecordingMta mta = RecordingMta.smtp()) {
+            // '' is not a field name: none is added
+            int port = start(mta.port(), TRUE_SCANNER + "$X_HEADER_TAG = '';\n");
+            assertThat(send(port, message("v3", "a.txt", SOME_BYTES))).matches("250 2\\.0\\.0 from MTA.*");
+            assertThat(mta.messages().get(0).data()).doesNotContain("X-Virus-Scanned");
+        }
+    }
 }
