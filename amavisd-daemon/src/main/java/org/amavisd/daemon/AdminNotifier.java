@@ -108,6 +108,10 @@ final class AdminNotifier {
                     java.util.regex.Pattern.compile("<([^<>]*)>\\s*$").matcher(hdrFrom);
             envelopeFrom = m.find() ? m.group(1) : hdrFrom.trim();
         }
+        if (notifyMethod == null) {
+            log.info("NOTIFICATION: $notify_method is undef, admin {} not told of {}", admin, ccat.logName());
+            return;
+        }
         Path file = msg.tempDir().resolve("notify-admin-" + Math.abs(admin.hashCode()) + ".txt");
         try {
             Files.writeString(file, text(msg, admin, ccat, hdrFrom), StandardCharsets.UTF_8);

@@ -11,6 +11,7 @@ import org.amavisd.policy.bank.PolicyBanks;
 import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.policy.conf.ConfigException;
 import org.amavisd.scanners.av.VirusScan;
+import org.amavisd.scanners.decode.DecoderTable;
 import org.amavisd.smtp.relay.SmtpRelayClient;
 import org.amavisd.smtp.server.ServerConfig;
 import org.amavisd.smtp.server.SessionSettings;
@@ -40,7 +41,8 @@ public final class Amavisd {
             PolicyBanks banks,
             VirusScan virusScan,
             java.util.List<org.amavisd.scanners.spam.SpamScanner> spamScanners,
-            org.amavisd.dkim.DkimSigner dkimSigner) {}
+            org.amavisd.dkim.DkimSigner dkimSigner,
+            DecoderTable decoders) {}
 
     private Loaded load() throws ConfigException {
         long t0 = System.nanoTime();
@@ -52,10 +54,22 @@ public final class Amavisd {
         var spam = org.amavisd.scanners.spam.SpamScanners.fromConfig(conf);
         spam.warnings().forEach(w -> log.warn("@spam_scanners: {}", w));
         if (spam.scanners().isEmpty()) log.info("no spam scanner configured (@spam_scanners): spam checks are skipped");
-        return new Loaded(conf, s, banks, VirusChecks.fromConf(conf), spam.scanners(), dkimSigner(conf));
+        return new Loaded(
+                conf,
+                s,
+                banks,
+                VirusChecks.fromConf(conf),
+                spam.scanners(),
+                dkimSigner(conf),
+                DecoderTable.fromConfig(conf));
     }
 
     private static void logWarnings(Loaded l) {
+        // as amavisd-new's start-up lines "Found decoder for .cab at /usr/bin/cabextract", "No decoder for .lha"
+        l.decoders().report().forEach(line -> log.info("{}", line));
+        if (l.settings().notifyMethod() == null)
+            log.warn(
+                    "$notify_method is undef: no notification and no DSN is sent (a recipient whose mail would bounce is tempfailed instead)");
         l.conf().warnings().forEach(w -> log.warn("config: {}", w));
         l.banks().warnings().forEach(w -> log.warn("config: {}", w));
     }
@@ -82,6 +96,7 @@ public final class Amavisd {
     public synchronized void start() throws IOException {
         LogSetup.apply(settings, console);
         logWarnings(loaded);
+        probeSpamd(loaded);
         prepareDirectories(settings);
         org.amavisd.smtp.server.SpoolLeftovers.sweep(settings.tempBase());
         server = new SmtpServer(serverConfig(loaded));
@@ -109,6 +124,7 @@ public final class Amavisd {
         settings = next.settings();
         LogSetup.apply(settings, console);
         logWarnings(next);
+        probeSpamd(next);
         log.info("configuration reloaded");
         return "configuration reloaded";
     }
@@ -121,6 +137,25 @@ public final class Amavisd {
         log.info("stopping: no new connections, letting messages in progress finish");
         server.stop(STOP_GRACE);
         log.info("stopped");
+    }
+
+    /**
+     * amavisd-new's in-process SpamAssassin is asked through spamd here: whether spamd answers is
+     * found out once, so that a missing spamd is one warning at start, not one per message. Not
+     * asked when spam checks are bypassed for every recipient.
+     */
+    private static void probeSpamd(Loaded l) {
+        for (var s : l.spamScanners()) {
+            if (!(s instanceof org.amavisd.scanners.spam.SpamAssassinViaSpamd sa)) continue;
+            var base = l.banks().base();
+            if (l.banks()
+                    .chain(base, "bypass_spam_checks_maps")
+                    .isTrue(PolicyBanks.key(base, "anybody@spamd-probe.invalid"))) {
+                log.info("{}: spam checks are bypassed for everybody; spamd not asked", sa.name());
+                continue;
+            }
+            sa.probe();
+        }
     }
 
     static void prepareDirectories(DaemonSettings s) throws IOException {
@@ -171,7 +206,7 @@ public final class Amavisd {
         MessageProcessor spam = new SpamChecks(l.banks(), l.spamScanners(), decisions);
         MessageProcessor virus = new VirusChecks(l.banks(), l.virusScan(), spam);
         MessageProcessor checks =
-                new ContentChecks(l.banks(), l.conf().get("%banned_rules").orElse(null), virus);
+                new ContentChecks(l.banks(), l.conf().get("%banned_rules").orElse(null), l.decoders(), virus);
         MessageProcessor dkim = new DkimChecks(l.banks(), DkimChecks.verifierFor(l.conf()), checks);
         MessageProcessor pipeline = new PolicyStage(l.banks(), dkim);
         SessionSettings session = new SessionSettings(

@@ -23,7 +23,7 @@ import org.amavisd.scanners.banned.DecodedPartInfo;
 import org.amavisd.scanners.decode.DecodeLimits;
 import org.amavisd.scanners.decode.DecodeResult;
 import org.amavisd.scanners.decode.Decoder;
-import org.amavisd.scanners.decode.ExternalArchivers;
+import org.amavisd.scanners.decode.DecoderTable;
 import org.amavisd.scanners.header.HeaderChecker;
 import org.amavisd.scanners.header.HeaderTest;
 import org.amavisd.scanners.header.HeaderVerdict;
@@ -46,17 +46,10 @@ final class ContentChecks implements MessageProcessor {
     private final PolicyBanks banks;
     private final PerlValue bannedRules; // %banned_rules: global, not a member of policy banks
     private final MessageProcessor next;
-    private final ExternalArchivers archivers = ExternalArchivers.system();
+    private final DecoderTable decoders;
 
-    ContentChecks(PolicyBanks banks, PerlValue bannedRules, MessageProcessor next) {
-        for (String type : List.of("rar", "arj", "cab", "lha")) {
-            // as amavisd-new's start-up lines "Found decoder for .cab at /usr/bin/cabextract"
-            archivers
-                    .programFor(type)
-                    .ifPresentOrElse(
-                            p -> log.info("Found decoder for .{} at {}", type, p),
-                            () -> log.info("No decoder for .{}: such archives are not unpacked", type));
-        }
+    ContentChecks(PolicyBanks banks, PerlValue bannedRules, DecoderTable decoders, MessageProcessor next) {
+        this.decoders = decoders;
         this.banks = banks;
         this.bannedRules = bannedRules == null ? PerlValue.UNDEF : bannedRules;
         this.next = next;
@@ -100,7 +93,7 @@ final class ContentChecks implements MessageProcessor {
         DecodeResult decoded = null;
         long t0 = System.nanoTime();
         if (!bank.isTrue("bypass_decode_parts")) {
-            decoded = Decoder.decode(msg.messageFile(), msg.tempDir().resolve("parts"), limits(bank), archivers);
+            decoded = Decoder.decode(msg.messageFile(), msg.tempDir().resolve("parts"), limits(bank), decoders);
         }
         Timing.of(msg).since("decode", t0);
         t0 = System.nanoTime();

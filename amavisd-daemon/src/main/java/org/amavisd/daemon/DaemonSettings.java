@@ -75,16 +75,27 @@ public record DaemonSettings(
             throw ConfigErrors.at(conf, "@inet_acl", e.getMessage());
         }
         ForwardMethod forward;
+        String fm = conf.scalar("$forward_method").orElse("");
+        if (fm.isBlank())
+            // amavisd-new then has nowhere to deliver and fails every message (milter and AM.PDP
+            // setups, where the MTA delivers, do not exist here)
+            throw ConfigErrors.at(
+                    conf, "$forward_method", "undef or empty: nowhere to pass checked mail (set smtp:[host]:port)");
         try {
-            forward = ForwardMethod.parse(conf.scalar("$forward_method").orElse(""));
+            forward = ForwardMethod.parse(fm);
         } catch (IllegalArgumentException e) {
             throw ConfigErrors.at(conf, "$forward_method", e.getMessage());
         }
-        ForwardMethod notify;
-        try {
-            notify = ForwardMethod.parse(conf.scalar("$notify_method").orElse(forward.toString()));
-        } catch (IllegalArgumentException e) {
-            throw ConfigErrors.at(conf, "$notify_method", e.getMessage());
+        // undef or '': as amavisd-new, no notification or DSN can be sent (its default is the
+        // default $forward_method, set before the configuration is read)
+        ForwardMethod notify = null;
+        String nm = conf.scalar("$notify_method").orElse("");
+        if (!nm.isBlank()) {
+            try {
+                notify = ForwardMethod.parse(nm);
+            } catch (IllegalArgumentException e) {
+                throw ConfigErrors.at(conf, "$notify_method", e.getMessage());
+            }
         }
         Path myHome = Path.of(conf.scalar("$MYHOME").orElse("/var/amavis"));
         Path tempBase = Path.of(conf.scalar("$TEMPBASE").orElse(myHome.toString()));

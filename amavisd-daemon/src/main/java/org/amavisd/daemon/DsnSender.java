@@ -33,6 +33,10 @@ final class DsnSender {
 
     /** True once the back end accepted the report. */
     boolean send(MessageContext msg, List<Recipient> failed) {
+        if (notifyMethod == null) {
+            log.warn("DSN: $notify_method is undef, no DSN sent to {}", msg.sender());
+            return false;
+        }
         Path file = msg.tempDir().resolve("dsn.txt");
         try {
             DeliveryStatusNotification.write(msg, failed, myhostname, file);

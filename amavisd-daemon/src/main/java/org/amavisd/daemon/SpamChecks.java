@@ -17,6 +17,7 @@ import org.amavisd.policy.lookup.LookupChain;
 import org.amavisd.policy.lookup.LookupKey;
 import org.amavisd.policy.lookup.Maps;
 import org.amavisd.policy.lookup.SqlWbList;
+import org.amavisd.scanners.spam.SpamAssassinViaSpamd;
 import org.amavisd.scanners.spam.SpamCheck;
 import org.amavisd.scanners.spam.SpamRequest;
 import org.amavisd.scanners.spam.SpamScanException;
@@ -138,31 +139,43 @@ final class SpamChecks implements MessageProcessor {
             if (!bypassed && !white && !black) scanNeeded = true;
         }
         if (listings.isEmpty()) return true;
-        Double score = null;
-        List<String> tests = new ArrayList<>();
+        Map<Recipient, Double> scores = new LinkedHashMap<>(); // no entry: no scanner gave a score
+        Map<Recipient, List<String>> testsOf = new LinkedHashMap<>();
+        for (Recipient r : listings.keySet()) testsOf.put(r, new ArrayList<>());
         String scannerName = null;
         if (checking && scanNeeded && !scanners.isEmpty()) {
             long t0 = System.nanoTime();
             SpamRequest request = SpamRequest.from(msg);
             for (SpamScanner s : scanners) {
-                try {
-                    SpamCheck c = s.check(request);
-                    score = (score == null ? 0 : score) + c.score();
-                    if (!c.testsString().isEmpty()) tests.add(c.testsString());
-                    if (scannerName == null) scannerName = s.name();
-                    log.debug("spam scanner {}: score {}, tests [{}]", s.name(), c.score(), c.testsString());
-                } catch (SpamScanException | RuntimeException e) {
-                    // (a RuntimeException is a bug of the client, handled as a failed scanner so
-                    // that no message is tempfailed for ever by it)
-                    log.warn("spam_scan FAILED: {}: {}", s.name(), e.getMessage());
-                    if (bank.isTrue("spam_scanners_failure_is_fatal")) {
-                        SmtpReply tf = SmtpReply.of(
-                                451,
-                                "4.5.0",
-                                "Error in processing, id=" + msg.logId() + ", spam_scan FAILED: " + s.name() + ": "
-                                        + String.valueOf(e.getMessage()).replaceAll("[\\r\\n]+", " "));
-                        for (Recipient r : msg.recipients()) if (!r.isDone()) r.doneByFilter(tf);
-                        return false;
+                // one request per SpamAssassin user name (@sa_username_maps), as amavisd-new's
+                // module calls SpamAssassin once per distinct user; other scanners once
+                for (Map.Entry<String, List<Recipient>> group :
+                        groups(bank, s, listings).entrySet()) {
+                    try {
+                        SpamCheck c = s instanceof SpamAssassinViaSpamd sa
+                                ? sa.check(request, group.getKey())
+                                : s.check(request);
+                        for (Recipient r : group.getValue()) {
+                            scores.merge(r, c.score(), Double::sum);
+                            if (!c.testsString().isEmpty()) testsOf.get(r).add(c.testsString());
+                        }
+                        if (scannerName == null) scannerName = s.name();
+                        log.debug("spam scanner {}: score {}, tests [{}]", s.name(), c.score(), c.testsString());
+                    } catch (SpamScanException | RuntimeException e) {
+                        // (a RuntimeException is a bug of the client, handled as a failed scanner so
+                        // that no message is tempfailed for ever by it)
+                        if (e instanceof SpamScanException se && se.reported())
+                            log.debug("spam_scan FAILED: {}: {}", s.name(), e.getMessage());
+                        else log.warn("spam_scan FAILED: {}: {}", s.name(), e.getMessage());
+                        if (bank.isTrue("spam_scanners_failure_is_fatal")) {
+                            SmtpReply tf = SmtpReply.of(
+                                    451,
+                                    "4.5.0",
+                                    "Error in processing, id=" + msg.logId() + ", spam_scan FAILED: " + s.name() + ": "
+                                            + String.valueOf(e.getMessage()).replaceAll("[\\r\\n]+", " "));
+                            for (Recipient r : msg.recipients()) if (!r.isDone()) r.doneByFilter(tf);
+                            return false;
+                        }
                     }
                 }
             }
@@ -171,8 +184,10 @@ final class SpamChecks implements MessageProcessor {
         // spam points of virus names (@virus_name_to_spam_score_maps) count as a scanner's would
         var av = msg.attachment(VirusChecks.SpamFromVirusNames.class);
         if (checking && av.isPresent()) {
-            score = (score == null ? 0 : score) + av.get().score();
-            tests.add(av.get().tests());
+            for (Recipient r : listings.keySet()) {
+                scores.merge(r, av.get().score(), Double::sum);
+                testsOf.get(r).add(av.get().tests());
+            }
         }
         Optional<org.amavisd.dkim.AuthorPolicy.Reputation> reputation = signerReputation(msg, bank);
         Map<Recipient, RecipientSpam> out = new LinkedHashMap<>();
@@ -183,10 +198,11 @@ final class SpamChecks implements MessageProcessor {
                     black = e.getValue().black();
             LookupKey key = PolicyBanks.key(bank, r.address().address());
             double points = e.getValue().points();
+            Double score = scores.get(r);
             Double level = score == null && points == 0 ? null : (score == null ? 0 : score) + points;
             List<String> t = new ArrayList<>();
             if (points != 0) t.add("AM.WBL=" + SpamFormat.number(points));
-            t.addAll(tests);
+            t.addAll(testsOf.get(r));
             if (level != null && reputation.isPresent()) {
                 // as amavisd-new: the level moves toward the DKIM signer's reputation by $reputation_factor
                 double adjusted = org.amavisd.dkim.AuthorPolicy.adjustedSpamLevel(
@@ -215,6 +231,34 @@ final class SpamChecks implements MessageProcessor {
         }
         msg.attach(SpamFindings.class, new SpamFindings(out, scannerName, !scanners.isEmpty()));
         return true;
+    }
+
+    /**
+     * The recipients each request is for: for the SpamAssassin entry, by user name
+     * (@sa_username_maps, else the entry's default), only the groups with a recipient that needs
+     * the scan; for any other scanner one group of all (key null).
+     */
+    private Map<String, List<Recipient>> groups(PolicyBank bank, SpamScanner s, Map<Recipient, Listing> listings) {
+        Map<String, List<Recipient>> out = new LinkedHashMap<>();
+        if (!(s instanceof SpamAssassinViaSpamd sa)) {
+            out.put(null, new ArrayList<>(listings.keySet()));
+            return out;
+        }
+        Map<String, Boolean> needed = new LinkedHashMap<>();
+        for (Map.Entry<Recipient, Listing> e : listings.entrySet()) {
+            LookupKey key = PolicyBanks.key(bank, e.getKey().address().address());
+            String user = banks.chain(bank, "sa_username_maps")
+                    .lookup(key)
+                    .filter(PerlValue::isDefined)
+                    .map(PerlValue::asString)
+                    .filter(u -> !u.isEmpty())
+                    .orElse(sa.defaultUser());
+            out.computeIfAbsent(user, u -> new ArrayList<>()).add(e.getKey());
+            Listing l = e.getValue();
+            needed.merge(user, !l.bypassed() && !l.white() && !l.black(), Boolean::logicalOr);
+        }
+        out.keySet().removeIf(u -> !needed.get(u));
+        return out;
     }
 
     /** The best reputation @signer_reputation_maps gives a valid DKIM signer of the message, if any. */

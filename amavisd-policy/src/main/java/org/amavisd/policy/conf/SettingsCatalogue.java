@@ -314,6 +314,12 @@ public final class SettingsCatalogue {
         def("$sa_spam_subject_tag", null, Shape.PLAIN, "subject prefix for spam");
         def("$sa_mail_body_size_limit", null, Shape.NUMBER, "skip SpamAssassin above this size");
         def("$sa_local_tests_only", "0", Shape.NUMBER, "only SpamAssassin tests without network");
+        def(
+                "$spamd_socket",
+                null,
+                Shape.PLAIN,
+                "(amavisd Java only) spamd for the in-process SpamAssassin entry: host:port, [IPv6]:port or a"
+                        + " Unix socket path; undef: 127.0.0.1:783, then [::1]:783");
         def("$undecipherable_subject_tag", "'***UNCHECKED*** '", Shape.PLAIN, "subject prefix for unchecked mail");
         def("$virus_admin", null, Shape.PLAIN_OR_LIST, "who is notified of viruses");
         def("$spam_admin", null, Shape.PLAIN_OR_LIST, "who is notified of spam");
@@ -582,27 +588,31 @@ public final class SettingsCatalogue {
                 Shape.ANY,
                 "lookup tables for keeping decoded originals");
         def("$file", "'file'", Shape.ANY, "the file(1) utility");
-        for (String p : new String[] {
-            "gzip",
-            "bzip2",
-            "lzop",
-            "rpm2cpio",
-            "uncompress",
-            "unfreeze",
-            "arc",
-            "unarj",
-            "unrar",
-            "zoo",
-            "lha",
-            "pax",
-            "cpio",
-            "cabextract",
-            "ar",
-            "ripole",
-            "tnef",
-            "unstuff"
-        }) {
-            def("$" + p, null, Shape.ANY, p + " program or list of alternatives (used by @decoders)");
+        // amavisd-new leaves these undef (its sample amavisd.conf and Debian's 01-debian name the
+        // programs); ours default to those names, so that a configuration which does not mention
+        // them decodes as the sample does. Set one to undef (or '') and its decoder is off.
+        String[][] programs = {
+            {"gzip", "'gzip'"},
+            {"bzip2", "'bzip2'"},
+            {"lzop", "'lzop'"},
+            {"rpm2cpio", "['rpm2cpio.pl', 'rpm2cpio']"},
+            {"uncompress", "['uncompress', 'gzip -d', 'zcat']"},
+            {"unfreeze", null},
+            {"arc", "['nomarch', 'arc']"},
+            {"unarj", "['arj', 'unarj']"},
+            {"unrar", "['rar', 'unrar-free', 'unrar']"},
+            {"zoo", "'zoo'"},
+            {"lha", "['lha', 'lhasa']"},
+            {"pax", "'pax'"},
+            {"cpio", "'cpio'"},
+            {"cabextract", "'cabextract'"},
+            {"ar", "'ar'"},
+            {"ripole", "'ripole'"},
+            {"tnef", null},
+            {"unstuff", null}
+        };
+        for (String[] p : programs) {
+            def("$" + p[0], p[1], Shape.ANY, p[0] + " program or list of alternatives (used by @decoders; undef: off)");
         }
         after("$gunzip", "$gzip ne '' ? \"$gzip -d\" : undef", Shape.ANY, "gunzip command, from $gzip");
         after("$bunzip2", "$bzip2 ne '' ? \"$bzip2 -d\" : undef", Shape.ANY, "bunzip2 command, from $bzip2");
@@ -626,6 +636,7 @@ public final class SettingsCatalogue {
                         + "['rpm', " + u + "uncompress, \\$rpm2cpio],"
                         + "[['cpio', 'tar'], " + u + "pax_cpio, \\$pax],"
                         + "['deb', " + u + "ar, \\$ar],"
+                        + "['a', " + u + "ar, \\$ar]," // not in amavisd-new's list ("overkill"); ours unpacks .a
                         + "['rar', " + u + "unrar, \\$unrar],"
                         + "['arj', " + u + "unarj, \\$unarj],"
                         + "['arc', " + u + "arc, \\$arc],"
@@ -634,6 +645,7 @@ public final class SettingsCatalogue {
                         + "['cab', " + u + "cabextract, \\$cabextract],"
                         + "['tnef', " + u + "tnef_ext, \\$tnef],"
                         + "['tnef', " + u + "tnef],"
+                        + "['lha', " + u + "lha, \\$lha]," // amavisd-new: 7z only; ours runs lha in a sandbox
                         + "[['zip', 'kmz'], " + u + "7zip, ['7za', '7zz', '7z']],"
                         + "[['zip', 'kmz'], " + u + "unzip],"
                         + "['7z', " + u + "7zip, ['7zr', '7za', '7zz', '7z']],"

@@ -118,7 +118,8 @@ class CatalogueDefaultsTest {
     @Test
     void structuredDefaults() {
         ArrayRef decoders = (ArrayRef) DEFAULTS.get("@decoders").orElseThrow();
-        assertThat(decoders.elements()).hasSize(29);
+        // amavisd-new's 29 entries and ours for 'a' and 'lha'
+        assertThat(decoders.elements()).hasSize(31);
         assertThat(decoders.elements().get(0))
                 .isEqualTo(list(s("mail"), new CodeRef("Amavis::Unpackers::do_mime_decode", null)));
         HashRef sql = (HashRef) DEFAULTS.get("%sql_clause").orElseThrow();
@@ -147,6 +148,7 @@ class CatalogueDefaultsTest {
         $virus_admin = 'virus-admin@example.com';
         $mailfrom_notify_admin = 'admin@example.com';
         $gzip = 'gzip';
+        $bzip2 = undef;
         """, "test.conf");
         ArrayRef maps = (ArrayRef) c.get("@spam_lovers_maps").orElseThrow();
         assertThat(maps.elements().get(0)).isEqualTo(new HashRef(java.util.Map.of("lover@example.com", s("1"))));
@@ -161,7 +163,10 @@ class CatalogueDefaultsTest {
         assertThat(c.scalar("hdrfrom_notify_recip"))
                 .contains(c.scalar("hdrfrom_notify_sender").orElseThrow());
         assertThat(c.scalar("gunzip")).contains("gzip -d");
-        assertThat(c.get("$bunzip2")).contains(UNDEF);
+        assertThat(c.get("$bunzip2")).as("$bzip2 undef: no $bunzip2").contains(UNDEF);
+        assertThat(AmavisConf.parse("1;", "test.conf").scalar("bunzip2"))
+                .as("ours defaults to the sample's $bzip2")
+                .contains("bzip2 -d");
         assertThat(c.warnings()).isEmpty();
     }
 }

@@ -52,10 +52,12 @@ final class ArchiveExpander {
 
     private final Budget budget;
     private final ExternalExpander external;
+    private final DecoderTable table;
 
-    ArchiveExpander(Budget budget, ExternalArchivers programs) {
+    ArchiveExpander(Budget budget, DecoderTable table) {
         this.budget = budget;
-        this.external = new ExternalExpander(budget, programs);
+        this.table = table;
+        this.external = new ExternalExpander(budget, table);
     }
 
     /** Unpacks {@code part} if its type is one we decode. Limits propagate; a broken archive is logged and left packed. */
@@ -65,7 +67,7 @@ final class ArchiveExpander {
                 .map(t -> "external " + t)
                 .findFirst()
                 .orElseGet(() -> part.types.stream()
-                        .filter(SUPPORTED::contains)
+                        .filter(t -> SUPPORTED.contains(t) && (t.equals("uue") || table.decodes(t)))
                         .findFirst()
                         .orElse(null));
         if (kind == null && isText(part)) kind = "uue?";

@@ -43,9 +43,18 @@ public final class Decoder {
      */
     public static DecodeResult decode(Path messageFile, Path partsDir, DecodeLimits limits, ExternalArchivers programs)
             throws IOException {
+        return decode(messageFile, partsDir, limits, DecoderTable.all(programs));
+    }
+
+    /**
+     * As {@link #decode(Path, Path, DecodeLimits)}, unpacking only the types {@code decoders}
+     * has a decoder for ({@code @decoders}), with its programs.
+     */
+    public static DecodeResult decode(Path messageFile, Path partsDir, DecodeLimits limits, DecoderTable decoders)
+            throws IOException {
         Files.createDirectories(partsDir);
         Budget budget = new Budget(limits, partsDir, Files.size(messageFile));
-        ArchiveExpander expander = new ArchiveExpander(budget, programs);
+        ArchiveExpander expander = new ArchiveExpander(budget, decoders);
         String reason = null;
         String failure = null;
         MimeWalker walker = new MimeWalker(budget);

@@ -41,14 +41,14 @@ final class ExternalExpander {
     private static final int OUTPUT_KEEP = 2048;
 
     private final Budget budget;
-    private final ExternalArchivers programs;
+    private final DecoderTable programs;
 
-    ExternalExpander(Budget budget, ExternalArchivers programs) {
+    ExternalExpander(Budget budget, DecoderTable programs) {
         this.budget = budget;
         this.programs = programs;
     }
 
-    /** Whether a program for this short type is installed. */
+    /** Whether this short type is unpacked by a program. */
     boolean canExpand(String shortType) {
         return programs.programFor(shortType).isPresent();
     }
@@ -60,7 +60,7 @@ final class ExternalExpander {
      */
     void expand(Node part, String shortType) throws IOException {
         ExternalArchivers.Format format = ExternalArchivers.Format.of(shortType).orElseThrow();
-        Path program = programs.find(format).orElseThrow(() -> new IOException("no program for " + shortType));
+        Path program = programs.programFor(shortType).orElseThrow(() -> new IOException("no program for " + shortType));
         ArchiveProbe.Result probe = ArchiveProbe.probe(format, part.file);
         if (probe.headersEncrypted()) {
             part.addAttributes("UC"); // nothing can be listed without the password

@@ -23,11 +23,30 @@ public final class SpamScanException extends Exception {
 
     private final String scannerName;
     private final Kind kind;
+    private final boolean reported;
 
     public SpamScanException(String scannerName, Kind kind, String detail, Throwable cause) {
         super(scannerName + " failed (" + kind.name().toLowerCase(java.util.Locale.ROOT) + "): " + detail, cause);
         this.scannerName = scannerName;
         this.kind = kind;
+        this.reported = false;
+    }
+
+    private SpamScanException(SpamScanException e) {
+        super(e.getMessage(), e.getCause());
+        this.scannerName = e.scannerName;
+        this.kind = e.kind;
+        this.reported = true;
+    }
+
+    /** The same failure, marked as already logged by the scanner (the caller need not warn again). */
+    public SpamScanException asReported() {
+        return reported ? this : new SpamScanException(this);
+    }
+
+    /** Whether the scanner has already logged this failure (a spamd that stays down is warned about once). */
+    public boolean reported() {
+        return reported;
     }
 
     public SpamScanException(String scannerName, Kind kind, String detail) {

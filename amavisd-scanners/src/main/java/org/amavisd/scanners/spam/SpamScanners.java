@@ -21,8 +21,9 @@ import org.amavisd.policy.conf.PerlValue;
 /**
  * Builds the scanners of {@code @spam_scanners}, a list of {@code [name, class, option => value,
  * ...]} entries as amavisd-new reads it. Entries whose class is empty or undef are left out, as
- * amavisd-new does. The in-process classes amavisd-new also has (SpamAssassin, ExtProg) are left
- * out with a warning; any other class is a configuration error. Unknown options are warned about
+ * amavisd-new does. amavisd-new's in-process SpamAssassin (its default entry) is carried out by
+ * spamd ({@link SpamAssassinViaSpamd}); ExtProg is left out with a warning; any other class is a
+ * configuration error. Unknown options are warned about
  * and ignored; an option with an unusable value is an error.
  */
 public final class SpamScanners {
@@ -36,7 +37,20 @@ public final class SpamScanners {
         }
     }
 
-    static final Set<String> UNSUPPORTED = Set.of("Amavis::SpamControl::SpamAssassin", "Amavis::SpamControl::ExtProg");
+    static final Set<String> UNSUPPORTED = Set.of("Amavis::SpamControl::ExtProg");
+
+    /**
+     * What the in-process SpamAssassin entry becomes here (a spamd client): {@code $spamd_socket}
+     * (ours; undef: 127.0.0.1:783, then [::1]:783), {@code $daemon_user} (the user name when
+     * @sa_username_maps has none) and {@code $sa_local_tests_only}, which spamd cannot be told per
+     * request.
+     */
+    public record SpamAssassinSettings(
+            PerlValue spamdSocket, Origin socketOrigin, String daemonUser, boolean localTestsOnly) {
+        static final SpamAssassinSettings DEFAULTS =
+                new SpamAssassinSettings(PerlValue.UNDEF, Origin.DEFAULT, null, false);
+    }
+
     private static final Set<String> SPAMD_OPTIONS = Set.of(
             "mail_body_size_limit",
             "score_factor",
@@ -55,11 +69,23 @@ public final class SpamScanners {
         return fromValue(
                 conf.get("@spam_scanners").orElse(PerlValue.UNDEF),
                 conf.get("$sa_mail_body_size_limit").orElse(PerlValue.UNDEF),
-                conf.origin("@spam_scanners"));
+                conf.origin("@spam_scanners"),
+                new SpamAssassinSettings(
+                        conf.get("$spamd_socket").orElse(PerlValue.UNDEF),
+                        conf.origin("$spamd_socket"),
+                        conf.scalar("$daemon_user").filter(u -> !u.isEmpty()).orElse(null),
+                        conf.get("$sa_local_tests_only").map(PerlValue::isTrue).orElse(false)));
     }
 
     /** The same from the values themselves; {@code origin} is where @spam_scanners was set. */
     public static Configured fromValue(PerlValue spamScanners, PerlValue saMailBodySizeLimit, Origin origin)
+            throws ConfigException {
+        return fromValue(spamScanners, saMailBodySizeLimit, origin, SpamAssassinSettings.DEFAULTS);
+    }
+
+    /** As above, with the settings the in-process SpamAssassin entry is carried out with. */
+    public static Configured fromValue(
+            PerlValue spamScanners, PerlValue saMailBodySizeLimit, Origin origin, SpamAssassinSettings sa)
             throws ConfigException {
         List<SpamScanner> out = new ArrayList<>();
         List<ConfigWarning> warnings = new ArrayList<>();
@@ -94,6 +120,29 @@ public final class SpamScanners {
                     unknown(opts, SPAMD_OPTIONS, where, origin, warnings);
                     out.add(new SpamdClient(name, spamd(opts, saLimit, where, origin)));
                 }
+                case SpamAssassinViaSpamd.CLASS_NAME -> {
+                    for (String k : opts.keySet()) {
+                        warnings.add(new ConfigWarning(
+                                origin,
+                                where + ": option '" + k + "' ignored (SpamAssassin is asked through spamd here)"));
+                    }
+                    if (sa.localTestsOnly()) {
+                        warnings.add(new ConfigWarning(
+                                origin,
+                                where + ": $sa_local_tests_only cannot be passed to spamd per request;"
+                                        + " start spamd with --local (-L) to skip network tests"));
+                    }
+                    SpamdClient.Options d = SpamdClient.Options.defaults();
+                    SpamdClient.Options o = new SpamdClient.Options(
+                            spamdSocket(sa.spamdSocket(), sa.socketOrigin()),
+                            d.connectTimeout(),
+                            d.timeout(),
+                            saLimit,
+                            null,
+                            SpamdClient.Request.SYMBOLS,
+                            null);
+                    out.add(new SpamAssassinViaSpamd(new SpamdClient(name, o), sa.daemonUser()));
+                }
                 case RspamdClient.CLASS_NAME -> {
                     unknown(opts, RSPAMD_OPTIONS, where, origin, warnings);
                     if (opts.containsKey("ssl_opts")) {
@@ -115,12 +164,49 @@ public final class SpamScanners {
                         throw new ConfigException(
                                 origin,
                                 where + ": unknown spam scanner class '" + cls + "' (supported: "
-                                        + SpamdClient.CLASS_NAME + ", " + RspamdClient.CLASS_NAME + ")");
+                                        + SpamdClient.CLASS_NAME + ", " + RspamdClient.CLASS_NAME + ", "
+                                        + SpamAssassinViaSpamd.CLASS_NAME + " through spamd)");
                     }
                 }
             }
         }
         return new Configured(out, warnings);
+    }
+
+    /**
+     * {@code $spamd_socket}: host:port, [IPv6]:port, a host alone (port 783) or the path of a Unix
+     * socket; undef or '': 127.0.0.1:783, then [::1]:783.
+     */
+    static List<SocketAddress> spamdSocket(PerlValue v, Origin origin) throws ConfigException {
+        String s = v.isDefined() ? v.asString().trim() : "";
+        if (s.isEmpty()) return SpamdClient.Options.defaults().addresses();
+        if (s.startsWith("/")) return List.of(UnixDomainSocketAddress.of(s));
+        String host;
+        String port = "783";
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\[([^\\]]+)\\](?::(\\d+))?").matcher(s);
+        if (m.matches()) {
+            host = m.group(1);
+            if (m.group(2) != null) port = m.group(2);
+        } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
+            host = s.substring(0, s.indexOf(':'));
+            port = s.substring(s.indexOf(':') + 1);
+        } else if (s.indexOf(':') < 0) {
+            host = s;
+        } else {
+            throw new ConfigException(
+                    origin, "$spamd_socket: write an IPv6 address in brackets, [::1]:783, not '" + s + "'");
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            p = -1;
+        }
+        if (host.isEmpty() || p < 1 || p > 65535)
+            throw new ConfigException(
+                    origin, "$spamd_socket: not host:port, [IPv6]:port or a socket path: '" + s + "'");
+        return List.of(InetSocketAddress.createUnresolved(host, p));
     }
 
     private static void unknown(

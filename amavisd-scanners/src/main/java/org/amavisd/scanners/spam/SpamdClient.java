@@ -119,6 +119,11 @@ public final class SpamdClient implements SpamScanner {
 
     @Override
     public SpamCheck check(SpamRequest req) throws SpamScanException {
+        return check(req, options.user());
+    }
+
+    /** As {@link #check(SpamRequest)}, telling spamd this user name ("User:"; null: none). */
+    public SpamCheck check(SpamRequest req, String user) throws SpamScanException {
         long t0 = System.nanoTime();
         SpamRequest.Sizes sizes = req.sizes(name);
         long limit = SpamRequest.sizeLimit(sizes, options.mailBodySizeLimit(), HEADER_CAP, 1);
@@ -135,7 +140,7 @@ public final class SpamdClient implements SpamScanner {
             dog.arm(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             IOException writeError = null;
             try {
-                send(ch, prefix, req, total, truncated);
+                send(ch, prefix, req, total, truncated, user);
             } catch (IOException e) {
                 if (dog.fired()) throw timeout(e);
                 writeError = e; // spamd may have answered with an error first: read it
@@ -159,6 +164,46 @@ public final class SpamdClient implements SpamScanner {
                 // the exchange is over either way
             }
         }
+    }
+
+    /**
+     * Asks spamd for a PONG (the protocol's PING), within the connect timeout and 5 seconds in
+     * all: whether it answers at all, before the first message.
+     *
+     * @throws SpamScanException when it cannot be reached or does not answer PONG
+     */
+    public void ping() throws SpamScanException {
+        long deadline = System.nanoTime()
+                + Math.min(options.timeout().toNanos(), Duration.ofSeconds(5).toNanos());
+        SocketChannel ch = connect(deadline);
+        try (Watchdog dog = new Watchdog(ch)) {
+            dog.arm(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            try {
+                OutputStream out = Channels.newOutputStream(ch);
+                out.write("PING SPAMC/1.5\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String status = readLine(new BufferedInputStream(Channels.newInputStream(ch), 256));
+                if (status == null || !status.startsWith("SPAMD/") || !status.contains(" PONG")) {
+                    throw new SpamScanException(
+                            name, Kind.PROTOCOL, "no PONG to PING: " + (status == null ? "closed" : shorten(status)));
+                }
+            } catch (IOException e) {
+                if (dog.fired()) throw timeout(e);
+                throw new SpamScanException(name, Kind.PROTOCOL, "PING: " + e.getMessage(), e);
+            }
+        } finally {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // done either way
+            }
+        }
+    }
+
+    /** Where this client connects, as host:port, [v6]:port or a socket path, in the order tried. */
+    public String addresses() {
+        return String.join(
+                ", ", options.addresses().stream().map(SpamdClient::show).toList());
     }
 
     private SpamScanException timeout(IOException e) {
@@ -244,14 +289,14 @@ public final class SpamdClient implements SpamScanner {
         return s.replaceAll("\r(?!\n)", " ").replaceAll("(?<!\r)\n", " ");
     }
 
-    private void send(SocketChannel ch, byte[] prefix, SpamRequest req, long total, boolean truncated)
+    private void send(SocketChannel ch, byte[] prefix, SpamRequest req, long total, boolean truncated, String user)
             throws IOException {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 65536);
         StringBuilder head = new StringBuilder();
         head.append(options.request().name()).append(" SPAMC/1.5\r\n");
         head.append("Content-length: ").append(total).append("\r\n");
-        if (options.user() != null)
-            head.append("User: ").append(sanitize(options.user())).append("\r\n");
+        if (user != null && !user.isEmpty())
+            head.append("User: ").append(sanitize(user)).append("\r\n");
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.UTF_8));
         long left = total;

@@ -295,8 +295,8 @@ class ExternalArchiversTest {
         Files.createDirectories(parts());
         Budget budget = new Budget(DecodeLimits.DEFAULTS, parts(), 1000);
         Node archive = budget.newNode(null, "1", 2);
-        List<Node> members =
-                new ExternalExpander(budget, ExternalArchivers.none()).collect(archive, out, java.util.Set.of());
+        List<Node> members = new ExternalExpander(budget, DecoderTable.all(ExternalArchivers.none()))
+                .collect(archive, out, java.util.Set.of());
 
         assertThat(members)
                 .extracting(m -> m.name + ":" + m.attributes)

@@ -85,13 +85,70 @@ class SpamScannersTest {
     }
 
     @Test
-    void theDefaultInProcessSpamAssassinIsLeftOutWithAWarning() throws Exception {
+    void theDefaultInProcessSpamAssassinIsAskedOfSpamdOnTheStandardSocket() throws Exception {
         var c = SpamScanners.fromConfig(AmavisConf.defaults());
-        assertThat(c.scanners()).isEmpty();
+        assertThat(c.warnings()).isEmpty();
+        SpamAssassinViaSpamd sa = (SpamAssassinViaSpamd) c.scanners().get(0);
+        assertThat(c.scanners()).hasSize(1);
+        assertThat(sa.name()).isEqualTo("SpamAssassin");
+        assertThat(sa.client().addresses()).isEqualTo("127.0.0.1:783, [::1]:783");
+        assertThat(sa.defaultUser()).isNull();
+        assertThat(sa.client().options().request()).isEqualTo(SpamdClient.Request.SYMBOLS);
+    }
+
+    @Test
+    void spamdSocketSaMailBodySizeLimitAndDaemonUserShapeTheSpamAssassinEntry() throws Exception {
+        var c = conf("$spamd_socket = '[::1]:10783'; $sa_mail_body_size_limit = 400*1024;"
+                + " $daemon_user = 'amavis';\n1;\n");
+        SpamAssassinViaSpamd sa = (SpamAssassinViaSpamd) c.scanners().get(0);
+        assertThat(sa.client().addresses()).isEqualTo("[::1]:10783");
+        assertThat(sa.client().options().mailBodySizeLimit()).isEqualTo(400L * 1024);
+        assertThat(sa.defaultUser()).isEqualTo("amavis");
+        assertThat(((SpamAssassinViaSpamd) conf("$spamd_socket = 'spam.example:11783';1;")
+                                .scanners()
+                                .get(0))
+                        .client()
+                        .addresses())
+                .isEqualTo("spam.example:11783");
+        assertThat(((SpamAssassinViaSpamd) conf("$spamd_socket = 'spam.example';1;")
+                                .scanners()
+                                .get(0))
+                        .client()
+                        .addresses())
+                .isEqualTo("spam.example:783");
+        assertThat(((SpamAssassinViaSpamd) conf("$spamd_socket = '/run/spamd.sock';1;")
+                                .scanners()
+                                .get(0))
+                        .client()
+                        .options()
+                        .addresses())
+                .containsExactly(java.net.UnixDomainSocketAddress.of("/run/spamd.sock"));
+        assertThatThrownBy(() -> conf("\n$spamd_socket = '::1:783';1;"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("$spamd_socket")
+                .hasMessageContaining("[::1]:783");
+        assertThatThrownBy(() -> conf("$spamd_socket = 'host:99999';1;")).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void saLocalTestsOnlyCannotBePassedToSpamdAndSaysSo() throws Exception {
+        var c = conf("$sa_local_tests_only = 1;\n1;\n");
+        assertThat(c.scanners()).hasSize(1);
         assertThat(c.warnings())
                 .singleElement()
                 .asString()
-                .contains("Amavis::SpamControl::SpamAssassin", "SpamdClient");
+                .contains("$sa_local_tests_only")
+                .contains("--local");
+        assertThat(conf("$sa_local_tests_only = 1; @spam_scanners = ();1;").warnings())
+                .isEmpty();
+    }
+
+    @Test
+    void anEmptySpamScannersListOrAnEntryWithoutClassHasNoSpamCheck() throws Exception {
+        assertThat(conf("@spam_scanners = ();1;").scanners()).isEmpty();
+        assertThat(conf("@spam_scanners = (['SpamAssassin', undef]);1;").scanners())
+                .isEmpty();
+        assertThat(conf("@spam_scanners = (undef);1;").scanners()).isEmpty();
     }
 
     @Test
