@@ -50,6 +50,7 @@ final class Evaluator {
 
     /** Runs one file in its own scope: its {@code my} variables vanish afterwards, as in Perl. */
     void runFile(List<Stmt> program) throws ConfigException {
+        StrictVars.check(program, catalogue, store.packageVars); // Perl compiles the whole file first
         Map<String, Object> outer = store.enterScope();
         try {
             for (Stmt st : program) {
