@@ -42,26 +42,55 @@ public final class Amavisd {
             VirusScan virusScan,
             java.util.List<org.amavisd.scanners.spam.SpamScanner> spamScanners,
             org.amavisd.dkim.DkimSigner dkimSigner,
+            org.amavisd.dkim.DkimVerifier dkimVerifier,
             DecoderTable decoders) {}
 
     private Loaded load() throws ConfigException {
         long t0 = System.nanoTime();
         AmavisConf conf = source.load();
         log.debug("configuration read in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        return build(conf, overrides, true);
+    }
+
+    /**
+     * Everything the daemon makes of a configuration, refused here when a value cannot work, as a
+     * {@link ConfigException} at the place the value was written: never a stack trace, never a
+     * failure left for the first message to find.
+     *
+     * @param report log the scanners' remarks (the daemon); false for a check (showconfig, the
+     *     parent of start), which prints nothing but its error
+     */
+    static Loaded build(AmavisConf conf, UnaryOperator<DaemonSettings> overrides, boolean report)
+            throws ConfigException {
         DaemonSettings s = overrides.apply(DaemonSettings.from(conf));
         PolicyBanks banks = PolicyBanks.from(conf);
-        DaemonSettings.checkBanks(conf);
-        var spam = org.amavisd.scanners.spam.SpamScanners.fromConfig(conf);
-        spam.warnings().forEach(w -> log.warn("@spam_scanners: {}", w));
-        if (spam.scanners().isEmpty()) log.info("no spam scanner configured (@spam_scanners): spam checks are skipped");
-        return new Loaded(
-                conf,
-                s,
-                banks,
-                VirusChecks.fromConf(conf),
-                spam.scanners(),
-                dkimSigner(conf),
-                DecoderTable.fromConfig(conf));
+        try {
+            DaemonSettings.checkBanks(conf);
+            var spam = org.amavisd.scanners.spam.SpamScanners.fromConfig(conf);
+            if (report) {
+                spam.warnings().forEach(w -> log.warn("@spam_scanners: {}", w));
+                if (spam.scanners().isEmpty())
+                    log.info("no spam scanner configured (@spam_scanners): spam checks are skipped");
+            }
+            VirusScan virus = VirusChecks.fromConf(conf, report);
+            return new Loaded(
+                    conf,
+                    s,
+                    banks,
+                    virus,
+                    spam.scanners(),
+                    dkimSigner(conf, report),
+                    DkimChecks.verifierFor(conf),
+                    DecoderTable.fromConfig(conf));
+        } catch (ConfigException | RuntimeException e) {
+            banks.close();
+            throw e;
+        }
+    }
+
+    /** The whole configuration checked as the daemon would build it, nothing started, nothing kept. */
+    static void check(AmavisConf conf) throws ConfigException {
+        build(conf, UnaryOperator.identity(), false).banks().close();
     }
 
     private static void logWarnings(Loaded l) {
@@ -171,23 +200,36 @@ public final class Amavisd {
     }
 
     /**
-     * The dkim_key(...) keys, read at start. A key that cannot be read stops the start when
-     * signing is on (as amavisd-new refuses to start), and is only a warning when it is off.
+     * The dkim_key(...) keys, read at start. A key file dkim_key could not open was refused when
+     * the configuration was read; a key that cannot be used stops the start when signing is on
+     * (as amavisd-new refuses to start), pointing at its dkim_key call, and is only a warning
+     * when signing is off (amavisd-new does not look at the keys then).
      */
-    private static org.amavisd.dkim.DkimSigner dkimSigner(AmavisConf conf) throws ConfigException {
+    private static org.amavisd.dkim.DkimSigner dkimSigner(AmavisConf conf, boolean report) throws ConfigException {
         if (conf.dkimKeys().isEmpty()) return null;
+        boolean signing = conf.get("$enable_dkim_signing")
+                .map(org.amavisd.policy.conf.PerlValue::isTrue)
+                .orElse(false);
+        for (org.amavisd.policy.conf.DkimKeyDecl d : conf.dkimKeys()) {
+            try {
+                org.amavisd.dkim.SigningKey.load(List.of(d));
+            } catch (IOException | RuntimeException e) {
+                String why = "dkim_key: cannot use the signing key " + d.keyFile() + ": " + oneLine(e);
+                if (signing) throw new ConfigException(d.origin(), why);
+                if (report) log.warn("{}: {}; signing is off anyway", d.origin(), why);
+                return null;
+            }
+        }
         try {
             return new org.amavisd.dkim.DkimSigner(org.amavisd.dkim.SigningKey.load(conf.dkimKeys()));
-        } catch (java.io.IOException | RuntimeException e) {
-            if (conf.get("$enable_dkim_signing")
-                    .map(org.amavisd.policy.conf.PerlValue::isTrue)
-                    .orElse(false)) {
-                throw new ConfigException(
-                        conf.dkimKeys().get(0).origin(), "dkim_key: cannot read a signing key: " + e.getMessage(), e);
-            }
-            log.warn("dkim_key: cannot read a signing key ({}); signing is off anyway", e.getMessage());
-            return null;
+        } catch (IOException | RuntimeException e) { // each key was read above: only a change of the files since
+            throw new ConfigException(conf.dkimKeys().get(0).origin(), "dkim_key: " + oneLine(e));
         }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replaceAll("[\\r\\n]+", " ").trim();
     }
 
     static ServerConfig serverConfig(Loaded l) {
@@ -207,7 +249,7 @@ public final class Amavisd {
         MessageProcessor virus = new VirusChecks(l.banks(), l.virusScan(), spam);
         MessageProcessor checks =
                 new ContentChecks(l.banks(), l.conf().get("%banned_rules").orElse(null), l.decoders(), virus);
-        MessageProcessor dkim = new DkimChecks(l.banks(), DkimChecks.verifierFor(l.conf()), checks);
+        MessageProcessor dkim = new DkimChecks(l.banks(), l.dkimVerifier(), checks);
         MessageProcessor pipeline = new PolicyStage(l.banks(), dkim);
         SessionSettings session = new SessionSettings(
                 s.myhostname(),

@@ -97,10 +97,9 @@ public record DaemonSettings(
                 throw ConfigErrors.at(conf, "$notify_method", e.getMessage());
             }
         }
-        Path myHome = Path.of(conf.scalar("$MYHOME").orElse("/var/amavis"));
-        Path tempBase = Path.of(conf.scalar("$TEMPBASE").orElse(myHome.toString()));
-        Path pidFile = Path.of(
-                conf.scalar("$pid_file").orElse(myHome.resolve("amavisd.pid").toString()));
+        Path myHome = path(conf, "$MYHOME", "/var/amavis");
+        Path tempBase = path(conf, "$TEMPBASE", myHome.toString());
+        Path pidFile = path(conf, "$pid_file", myHome.resolve("amavisd.pid").toString());
         long sizeLimit = 0;
         if (conf.scalar("$smtpd_message_size_limit").isPresent()) {
             sizeLimit = conf.integer("$smtpd_message_size_limit");
@@ -130,6 +129,15 @@ public record DaemonSettings(
                 rcptLimit,
                 truthy(conf, "$allow_preserving_evidence"),
                 relayTimeouts(conf));
+    }
+
+    private static Path path(AmavisConf conf, String name, String deflt) throws ConfigException {
+        String p = conf.scalar(name).orElse(deflt);
+        try {
+            return Path.of(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw ConfigErrors.at(conf, name, "not a file name: " + e.getReason());
+        }
     }
 
     /** The relay's timeouts, one per phase; our settings, with amavisd-new's built-in values as defaults. */

@@ -38,7 +38,8 @@ final class DkimChecks implements MessageProcessor {
     }
 
     /** A verifier on the DNS the configuration names. */
-    static DkimVerifier verifierFor(org.amavisd.policy.conf.AmavisConf conf) {
+    static DkimVerifier verifierFor(org.amavisd.policy.conf.AmavisConf conf)
+            throws org.amavisd.policy.conf.ConfigException {
         String resolver = conf.scalar("$dkim_dns_resolver").orElse(null);
         double timeout = conf.get("$dkim_dns_timeout")
                 .filter(PerlValue::isDefined)
@@ -50,7 +51,16 @@ final class DkimChecks implements MessageProcessor {
                     }
                 })
                 .orElse(10.0);
-        return new DkimVerifier(new DnsKeyRetriever(DnsTxtLookup.fromSettings(resolver, timeout)));
+        DnsTxtLookup dns;
+        try {
+            dns = DnsTxtLookup.fromSettings(resolver, timeout);
+        } catch (RuntimeException e) { // a port that is no number, an unclosed [
+            throw ConfigErrors.at(
+                    conf,
+                    "$dkim_dns_resolver",
+                    "not a DNS server (host, host:port or [address]:port): '" + resolver + "'");
+        }
+        return new DkimVerifier(new DnsKeyRetriever(dns));
     }
 
     /**

@@ -78,17 +78,19 @@ public final class Main implements Callable<Integer> {
                 case "debug":
                     if (logLevel == null) logLevel = 5;
                     return foreground(false);
-                case "start":
-                    return detached ? foreground(true) : DaemonControl.start(this, settings());
+                case "start": // the whole configuration is checked here, so that its error reaches the terminal
+                    return detached ? foreground(true) : DaemonControl.start(this, checkedSettings());
                 case "stop":
                     return DaemonControl.stop(controlPidFile());
                 case "reload":
-                    return DaemonControl.reload(settings().pidFile()); // a bad config is refused before any signal
+                    // a bad config is refused before any signal
+                    return DaemonControl.reload(checkedSettings().pidFile());
                 case "status":
                     return DaemonControl.status(controlPidFile());
                 case "showconfig": {
                     long t0 = System.nanoTime();
                     AmavisConf conf = loadConfig();
+                    Amavisd.check(conf); // what start would refuse, showconfig refuses too
                     System.out.printf("# configuration read in %.1f ms%n", (System.nanoTime() - t0) / 1e6);
                     return ShowConfig.print(conf, arguments.isEmpty() ? null : arguments.get(0), System.out);
                 }
@@ -109,6 +111,12 @@ public final class Main implements Callable<Integer> {
                 System.err.println(
                         "amavisd: to reach the running daemon without reading the configuration, name its pid file: -P FILE");
             }
+            return 1;
+        } catch (RuntimeException e) {
+            // a value no check foresaw: still one line, not a stack trace (-d 5 shows the trace)
+            System.err.println("amavisd: configuration error: " + (config == null ? "<default>" : config)
+                    + ": cannot use the configuration (an internal error, please report it): " + e);
+            if (logLevel != null && logLevel >= 5) e.printStackTrace();
             return 1;
         }
     }
@@ -179,6 +187,13 @@ public final class Main implements Callable<Integer> {
 
     AmavisConf loadConfig() throws ConfigException {
         return config == null ? AmavisConf.defaults() : AmavisConf.load(config);
+    }
+
+    /** The settings, once the whole configuration passed the daemon's checks. */
+    DaemonSettings checkedSettings() throws ConfigException {
+        AmavisConf conf = loadConfig();
+        Amavisd.check(conf);
+        return override(DaemonSettings.from(conf));
     }
 
     DaemonSettings settings() throws ConfigException {

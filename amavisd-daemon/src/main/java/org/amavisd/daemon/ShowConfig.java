@@ -22,7 +22,12 @@ final class ShowConfig {
     private ShowConfig() {}
 
     static int print(AmavisConf conf, String bankName, PrintStream out) throws ConfigException {
-        PolicyBanks banks = PolicyBanks.from(conf);
+        try (PolicyBanks banks = PolicyBanks.from(conf)) {
+            return print(conf, banks, bankName, out);
+        }
+    }
+
+    private static int print(AmavisConf conf, PolicyBanks banks, String bankName, PrintStream out) {
         conf.warnings().forEach(w -> out.println("# " + w)); // "FILE:LINE:COL: warning: ..."
         banks.warnings().forEach(w -> out.println("# warning: " + w));
         PolicyBank bank = banks.base();

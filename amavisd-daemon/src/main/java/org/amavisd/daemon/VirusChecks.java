@@ -155,11 +155,12 @@ final class VirusChecks implements MessageProcessor {
     }
 
     /** The scanners named by @av_scanners and @av_scanners_backup, or null when none is. */
-    static VirusScan fromConf(org.amavisd.policy.conf.AmavisConf conf) throws org.amavisd.policy.conf.ConfigException {
+    static VirusScan fromConf(org.amavisd.policy.conf.AmavisConf conf, boolean report)
+            throws org.amavisd.policy.conf.ConfigException {
         var scanners = org.amavisd.scanners.av.AvScannerConfig.from(conf);
-        scanners.warnings().forEach(w -> log.warn("@av_scanners: {}", w));
+        if (report) scanners.warnings().forEach(w -> log.warn("@av_scanners: {}", w));
         if (scanners.isEmpty()) {
-            log.info("no virus scanner configured (@av_scanners): virus checks are skipped");
+            if (report) log.info("no virus scanner configured (@av_scanners): virus checks are skipped");
             return null;
         }
         boolean firstStops =

@@ -79,6 +79,11 @@ public final class PolicyBank {
         return Optional.ofNullable(values.get(key));
     }
 
+    /** Every setting of this bank by name without sigil. */
+    public Map<String, PerlValue> entries() {
+        return values;
+    }
+
     /** Perl truth of a setting in this bank. */
     public boolean isTrue(String key) {
         return get(key).map(PerlValue::isTrue).orElse(false);

@@ -9,10 +9,12 @@ import java.util.Optional;
 import org.amavisd.policy.conf.AmavisConf;
 import org.amavisd.policy.conf.ConfigException;
 import org.amavisd.policy.conf.PerlValue;
+import org.amavisd.policy.lookup.LdapLookupException;
 import org.amavisd.policy.lookup.LdapLookups;
 import org.amavisd.policy.lookup.LookupChain;
 import org.amavisd.policy.lookup.LookupKey;
 import org.amavisd.policy.lookup.Maps;
+import org.amavisd.policy.lookup.SqlLookupException;
 import org.amavisd.policy.lookup.SqlLookups;
 
 /**
@@ -93,19 +95,99 @@ public final class PolicyBanks implements AutoCloseable {
                 Collections.unmodifiableMap(banks),
                 Collections.unmodifiableMap(iface),
                 warnings);
-        try {
-            result.baseRules = result.clientRules(result.base); // fail at load time, not on the first message
-            LookupChain localStatic = result.chain(result.base, "local_domains_maps");
-            // SQL and LDAP keys depend on whether the address is local, decided by the static tables alone
-            result.sql = SqlLookups.fromConf(conf, localStatic::isTrue);
-            result.ldap = LdapLookups.fromConf(conf, localStatic::isTrue);
-            result.chains.clear(); // from now on chains include SQL and LDAP
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(
-                    conf.origin("@client_ipaddr_policy"),
-                    "@client_ipaddr_policy / @mynetworks_maps" + " / @local_domains_maps: " + e.getMessage());
+        result.baseRules = result.checkedClientRules(conf, result.base, null); // at load, not on the first message
+        for (Map.Entry<String, PerlValue.HashRef> e : banks.entrySet()) {
+            if (e.getValue().entries().containsKey("client_ipaddr_policy")
+                    || e.getValue().entries().containsKey("mynetworks_maps")) {
+                result.checkedClientRules(
+                        conf, result.base.load(e.getKey(), e.getValue(), new ArrayList<>()), e.getKey());
+            }
         }
+        checkMaps(conf, result.base, null);
+        for (Map.Entry<String, PerlValue.HashRef> e : banks.entrySet()) {
+            checkMaps(conf, result.base.load(e.getKey(), e.getValue(), new ArrayList<>()), e.getKey());
+        }
+        LookupChain localStatic = result.chain(result.base, "local_domains_maps");
+        // SQL and LDAP keys depend on whether the address is local, decided by the static tables alone
+        try {
+            result.sql = SqlLookups.fromConf(conf, localStatic::isTrue);
+        } catch (SqlLookupException e) {
+            throw settingError(conf, "@lookup_sql_dsn", e.getMessage());
+        }
+        try {
+            result.ldap = LdapLookups.fromConf(conf, localStatic::isTrue);
+        } catch (LdapLookupException | IllegalArgumentException e) {
+            result.close();
+            String name = conf.origin("$default_ldap").isDefault() ? "$enable_ldap" : "$default_ldap";
+            throw settingError(conf, name, e.getMessage());
+        }
+        result.chains.clear(); // from now on chains include SQL and LDAP
         return result;
+    }
+
+    /** A setting's error at the place the setting was written; the message names it once. */
+    private static ConfigException settingError(AmavisConf conf, String name, String message) {
+        String m = message.startsWith(name) ? message : name + ": " + message;
+        return new ConfigException(conf.origin(name), m);
+    }
+
+    /**
+     * The client tables of a bank, each refused at the place its value was written: a table
+     * that is the value of a configured array (\@mynetworks in the default @mynetworks_maps) at
+     * that array's assignment, other tables at the @client_ipaddr_policy or @mynetworks_maps
+     * that holds them, a policy bank's own tables at %policy_bank.
+     */
+    private List<ClientRule> checkedClientRules(AmavisConf conf, PolicyBank bank, String bankName)
+            throws ConfigException {
+        try {
+            return clientRules(bank);
+        } catch (BadTable e) {
+            if (bankName != null) {
+                throw new ConfigException(
+                        conf.origin("%policy_bank"),
+                        "%policy_bank: bank '" + bankName + "': " + e.setting + ": " + e.getMessage());
+            }
+            String owner = ownerOf(conf, e.table);
+            throw settingError(conf, owner != null ? owner : "@" + e.setting, e.getMessage());
+        }
+    }
+
+    /** The configured array whose value {@code table} is, preferring one a config file assigned. */
+    private static String ownerOf(AmavisConf conf, PerlValue table) {
+        if (!(table instanceof PerlValue.ArrayRef) && !(table instanceof PerlValue.HashRef)) return null;
+        for (String name : conf.assignedNames()) {
+            char sigil = name.charAt(0);
+            if ((sigil == '@' || sigil == '%')
+                    && conf.get(name).map(table::equals).orElse(false)) return name;
+        }
+        return null;
+    }
+
+    /** Every @*_maps list of a bank must make a lookup chain: found at load, not on a message. */
+    private static void checkMaps(AmavisConf conf, PolicyBank bank, String bankName) throws ConfigException {
+        for (Map.Entry<String, PerlValue> e : bank.entries().entrySet()) {
+            if (!e.getKey().endsWith("_maps")) continue;
+            try {
+                Maps.chain("@" + e.getKey(), e.getValue());
+            } catch (IllegalArgumentException ex) {
+                if (bankName == null) throw settingError(conf, "@" + e.getKey(), ex.getMessage());
+                throw new ConfigException(
+                        conf.origin("%policy_bank"), "%policy_bank: bank '" + bankName + "': " + ex.getMessage());
+            }
+        }
+    }
+
+    /** A client IP table that cannot be read, with the setting that holds it. */
+    private static final class BadTable extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        final transient PerlValue table;
+        final String setting;
+
+        BadTable(String setting, PerlValue table, String message) {
+            super(message);
+            this.setting = setting;
+            this.table = table;
+        }
     }
 
     public List<String> warnings() {
@@ -206,21 +288,33 @@ public final class PolicyBanks implements AutoCloseable {
         PerlValue cp = bank.get("client_ipaddr_policy").orElse(new PerlValue.Undef());
         if (cp instanceof PerlValue.ArrayRef a && !a.elements().isEmpty()) {
             List<PerlValue> e = a.elements();
-            if (e.size() % 2 != 0) throw new IllegalArgumentException("must contain pairs (table, bank names)");
+            if (e.size() % 2 != 0) {
+                throw new BadTable("client_ipaddr_policy", cp, "must contain pairs (table, bank names)");
+            }
             for (int i = 0; i + 1 < e.size(); i += 2) {
                 if (!e.get(i + 1).isDefined()) continue;
                 List<String> names = new ArrayList<>();
                 for (String n : e.get(i + 1).asString().split(",")) {
                     if (!n.isBlank()) names.add(n.trim());
                 }
-                rules.add(new ClientRule(IpTable.of(e.get(i)), names));
+                rules.add(new ClientRule(table("client_ipaddr_policy", e.get(i)), names));
             }
             return rules;
         }
         PerlValue maps = bank.get("mynetworks_maps").orElse(new PerlValue.Undef());
         if (maps instanceof PerlValue.ArrayRef a) {
-            for (PerlValue t : a.elements()) rules.add(new ClientRule(IpTable.of(t), List.of("MYNETS")));
+            for (PerlValue t : a.elements()) rules.add(new ClientRule(table("mynetworks_maps", t), List.of("MYNETS")));
         }
         return rules;
+    }
+
+    private static IpTable table(String setting, PerlValue t) {
+        try {
+            return IpTable.of(t);
+        } catch (BadTable e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new BadTable(setting, t instanceof PerlValue.ScalarRef r ? r.target() : t, e.getMessage());
+        }
     }
 }

@@ -31,6 +31,9 @@ final class Ast {
     /** Parenthesised or comma-separated list. */
     record ListExpr(List<Expr> items, Origin at) implements Expr {}
 
+    /** A list slice {@code (LIST)[INDICES]}: negative indices count from the end. */
+    record Slice(Expr list, Expr indices, Origin at) implements Expr {}
+
     record AnonArray(List<Expr> items, Origin at) implements Expr {}
 
     record AnonHash(List<Expr> items, Origin at) implements Expr {}

@@ -50,6 +50,7 @@ final class Evaluator {
 
     /** Runs one file in its own scope: its {@code my} variables vanish afterwards, as in Perl. */
     void runFile(List<Stmt> program) throws ConfigException {
+        StrictVars.check(program, catalogue, store.packageVars); // Perl compiles the whole file first
         Map<String, Object> outer = store.enterScope();
         try {
             for (Stmt st : program) {
@@ -158,6 +159,11 @@ final class Evaluator {
             }
             return last;
         }
+        if (e instanceof Slice sl) {
+            // in scalar context a list slice yields the last element it selects
+            List<Object> picked = slice(sl);
+            return picked.isEmpty() ? PerlValue.UNDEF : picked.get(picked.size() - 1);
+        }
         if (e instanceof AnonArray a) {
             Rt.Arr arr = new Rt.Arr();
             for (Expr item : a.items()) {
@@ -255,6 +261,9 @@ final class Evaluator {
         if (e instanceof Call c) {
             return call(c);
         }
+        if (e instanceof Slice sl) {
+            return slice(sl);
+        }
         if (e instanceof Binary b && (b.op().equals("..") || b.op().equals("x") && b.left() instanceof ListExpr)) {
             return Operators.listBinary(this, b);
         }
@@ -265,6 +274,27 @@ final class Evaluator {
         List<Object> one = new ArrayList<>(1);
         one.add(scalar(e));
         return one;
+    }
+
+    /**
+     * {@code (LIST)[INDICES]} as Perl takes it: each index truncated to an integer, a negative one
+     * counted from the end, one out of range giving undef; a slice of an empty list is empty.
+     */
+    private List<Object> slice(Slice sl) throws ConfigException {
+        List<Object> items = list(sl.list());
+        List<Object> indices = list(sl.indices());
+        List<Object> out = new ArrayList<>(indices.size());
+        if (items.isEmpty()) {
+            return out;
+        }
+        for (Object index : indices) {
+            long i = (long) Rt.num(index);
+            if (i < 0) {
+                i += items.size();
+            }
+            out.add(i >= 0 && i < items.size() ? items.get((int) i) : PerlValue.UNDEF);
+        }
+        return out;
     }
 
     static boolean isListTarget(Expr t) {

@@ -128,7 +128,9 @@ final class Lexer {
     private void emit(TokenKind kind, String text, String extra, Origin o, int start, Origin body) {
         out.add(new Token(kind, text, extra, o, start, pos, body));
         prevEndsTerm = switch (kind) {
-            case NUMBER, STRING, INTERP_STRING, QW, REGEX, BACKTICK, VARIABLE, IDENT -> true;
+            // after my / our / local a % or & is a sigil (our %h), not an operator
+            case IDENT -> !text.equals("my") && !text.equals("our") && !text.equals("local");
+            case NUMBER, STRING, INTERP_STRING, QW, REGEX, BACKTICK, VARIABLE -> true;
             case OP -> text.equals(")") || text.equals("]") || text.equals("}");
             default -> false;
         };

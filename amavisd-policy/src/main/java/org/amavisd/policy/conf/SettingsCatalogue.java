@@ -983,6 +983,40 @@ public final class SettingsCatalogue {
         def("%addr_rewrite_maps_by_ccat", null, Shape.ANY, "address rewriting by category");
     }
 
+    /**
+     * Whether {@code use strict} lets a config file use this name without declaring it: the
+     * variables amavisd-new declares in package Amavis::Conf, where its config files are
+     * compiled, and the settings of this catalogue (ours included, e.g. $smtp_connect_timeout).
+     * Not the other names of known-settings.txt, some of which are only local names of its code.
+     */
+    public boolean isPredeclared(String nameWithSigil) {
+        String k = canonical(nameWithSigil);
+        return AMAVIS_CONF_VARS.contains(nameWithSigil)
+                || AMAVIS_CONF_VARS.contains(k)
+                || settings.containsKey(k) && !knownOnly.contains(k);
+    }
+
+    private static final java.util.Set<String> AMAVIS_CONF_VARS = readNames("amavis-conf-vars.txt");
+
+    private final java.util.Set<String> knownOnly = new java.util.HashSet<>();
+
+    private static java.util.Set<String> readNames(String resource) {
+        try (InputStream in = SettingsCatalogue.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " missing from the classpath");
+            }
+            java.util.Set<String> out = new java.util.HashSet<>();
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                    .lines()
+                    .map(String::trim)
+                    .filter(n -> !n.isEmpty() && !n.startsWith("#"))
+                    .forEach(out::add);
+            return java.util.Set.copyOf(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Everything else amavisd-new accepts in a config file is at least a known name. */
     private void loadKnownNames() {
         try (InputStream in = SettingsCatalogue.class.getResourceAsStream("known-settings.txt")) {
@@ -994,6 +1028,7 @@ public final class SettingsCatalogue {
             while ((line = reader.readLine()) != null) {
                 String n = line.trim();
                 if (!n.isEmpty() && !n.startsWith("#") && !settings.containsKey(n) && !aliases.containsKey(n)) {
+                    knownOnly.add(n);
                     settings.put(
                             n,
                             new Setting(n, null, false, false, Shape.ANY, "", "known name; default not yet mirrored"));

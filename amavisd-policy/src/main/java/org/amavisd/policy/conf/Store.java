@@ -21,6 +21,8 @@ final class Store {
     final Map<String, Origin> origins = new LinkedHashMap<>();
     /** Globals declared with our / use vars: never reported as unknown. */
     final Set<String> declared = new HashSet<>();
+    /** Names of use vars in every file compiled so far, for use strict (see StrictVars). */
+    final Set<String> packageVars = new HashSet<>();
     /** dkim_key() calls in order. */
     final List<DkimKeyDecl> dkimKeys = new ArrayList<>();
 

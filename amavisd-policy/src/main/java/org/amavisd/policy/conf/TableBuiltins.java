@@ -54,9 +54,9 @@ final class TableBuiltins {
     }
 
     /**
-     * dkim_key(DOMAIN, SELECTOR, KEYFILE, TAG => VALUE, ...): recorded in call order. amavisd-new
-     * reads the key file right away and refuses to start without it; we only warn, so that a
-     * config can be checked on a machine that does not hold the private keys.
+     * dkim_key(DOMAIN, SELECTOR, KEYFILE, TAG => VALUE, ...): recorded in call order. As in
+     * amavisd-new, which opens the key file right at the call and dies when it cannot, a key
+     * file that cannot be read is a configuration error here, whatever the command.
      */
     static List<Object> dkimKey(Evaluator ev, Ast.Call c) throws ConfigException {
         List<Object> args = new ArrayList<>();
@@ -82,8 +82,8 @@ final class TableBuiltins {
         }
         String keyFile = Rt.str(args.get(2));
         // relative to the current directory, as Perl's open() would take it
-        if (!Files.isReadable(Path.of(keyFile))) {
-            ev.warn(c.at(), "dkim_key: cannot read PEM file " + keyFile + " (amavisd-new would refuse to start)");
+        if (!readable(keyFile)) {
+            throw new ConfigException(c.at(), "dkim_key: cannot open PEM file " + keyFile + ": " + whyNot(keyFile));
         }
         PerlValue domain = domainArg instanceof PerlValue.RegexValue r
                 ? r
@@ -107,5 +107,25 @@ final class TableBuiltins {
         }
         keys.add(new DkimKeyDecl(domain, selector, keyFile, options, c.at()));
         return List.of(PerlValue.of(keys.size()));
+    }
+
+    private static boolean readable(String file) {
+        try {
+            Path p = Path.of(file);
+            return Files.isRegularFile(p) && Files.isReadable(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static String whyNot(String file) {
+        try {
+            Path p = Path.of(file);
+            if (!Files.exists(p)) return "no such file";
+            if (!Files.isRegularFile(p)) return "not a regular file";
+            return "permission denied";
+        } catch (java.nio.file.InvalidPathException e) {
+            return "not a file name";
+        }
     }
 }

@@ -165,15 +165,22 @@ abstract class TermParser extends TokenCursor {
         Origin at = t.origin();
         switch (t.text()) {
             case "(" -> {
+                ListExpr list;
                 if (acceptOp(")")) {
-                    return new ListExpr(List.of(), at);
+                    list = new ListExpr(List.of(), at);
+                } else {
+                    Expr e = lowExpr();
+                    expectOp(")");
+                    list = new ListExpr(e instanceof ListExpr l ? l.items() : List.of(e), at);
                 }
-                Expr e = lowExpr();
-                expectOp(")");
-                if (e instanceof ListExpr l) {
-                    return new ListExpr(l.items(), at);
+                Token open = peek();
+                if (!open.isOp("[")) {
+                    return list;
                 }
-                return new ListExpr(List.of(e), at);
+                next(); // (LIST)[INDICES], a list slice
+                Expr indices = commaList();
+                expectOp("]");
+                return postfixAfterSlice(new Slice(list, indices, open.origin()));
             }
             case "[" -> {
                 if (acceptOp("]")) {
@@ -194,6 +201,15 @@ abstract class TermParser extends TokenCursor {
             case "<", "<<" -> throw unsupported(t, "file read " + t.text());
             default -> throw new ConfigException(at, "syntax error: unexpected " + t.describe());
         }
+    }
+
+    /** A slice is a list, not an element: {@code (LIST)[0][1]} and {@code (LIST)[0]->[1]} are not Perl. */
+    private Expr postfixAfterSlice(Slice s) throws ConfigException {
+        Token t = peek();
+        if (t.isOp("[") || t.isOp("{") || t.isOp("->")) {
+            throw new ConfigException(t.origin(), "syntax error: a list slice (LIST)[...] cannot be subscripted");
+        }
+        return s;
     }
 
     static List<Expr> items(Expr e) {

@@ -107,6 +107,20 @@ class PolicyBanksTest {
                 .hasMessageContaining("pairs");
     }
 
+    /** Not at <default>:0:0, where the default @mynetworks_maps = (\\@mynetworks) was written. */
+    @Test
+    void aBadAddressIsReportedWhereItsArrayWasWritten() {
+        assertThatThrownBy(() -> banks("$log_level = 1;\n@mynetworks = qw(127.0.0.0/8 10.0.0.300/8);\n"))
+                .hasMessage("test.conf:2:13: @mynetworks: not an IP address or network: '10.0.0.300/8'");
+        assertThatThrownBy(() -> banks("our @nets = qw(10.1.1.1/33);\n  @mynetworks_maps = (\\@nets);\n"))
+                .hasMessage("test.conf:1:11: @nets: bad prefix length in network '10.1.1.1/33'");
+        assertThatThrownBy(() -> banks("@mynetworks_maps = ([qw(1.2.3.4 x)]);\n"))
+                .hasMessage("test.conf:1:18: @mynetworks_maps: not an IP address or network: 'x'");
+        assertThatThrownBy(() -> banks("$policy_bank{'B'} = { mynetworks_maps => [[qw(10.0.0.0/99)]] };\n"))
+                .hasMessage("test.conf:1:19: %policy_bank: bank 'B': mynetworks_maps: bad prefix length in network"
+                        + " '10.0.0.0/99'");
+    }
+
     @Test
     void interfacePolicyNamingAMissingBankIsReported() throws Exception {
         assertThat(banks("$interface_policy{'10026'} = 'ORIG';\n").warnings())

@@ -335,4 +335,31 @@ class ConstructsTest {
         assertThat(s(c, "helpers_home")).isEqualTo(home);
         assertThat(s(c, "TEMPBASE")).isEqualTo(home + "/amavis");
     }
+
+    @Test
+    void listSlicesFollowPerl() throws Exception {
+        AmavisConf c = conf("""
+        our ($x, $last, $neg, $frac, $none, @a, @b, @c, @d);
+        $x = (1,2,3)[1];
+        @a = (qw(a b c))[0,2];
+        $last = (1,2,3)[0,1];
+        $neg = ('p','q','r')[-1];
+        $frac = (1,2,3)[-1.5];
+        @b = (1)[3,4];
+        @c = ()[0,1];
+        @d = (@a, 'z')[2,0];
+        $none = (1,2)[5];
+        """);
+        assertThat(s(c, "x")).isEqualTo("2");
+        assertThat(c.list("@a")).containsExactly("a", "c");
+        assertThat(s(c, "last")).as("scalar context: the last element selected").isEqualTo("2");
+        assertThat(s(c, "neg")).isEqualTo("r");
+        assertThat(s(c, "frac")).as("indices truncate toward zero").isEqualTo("3");
+        assertThat(((ArrayRef) c.get("@b").orElseThrow()).elements())
+                .as("out of range: undef")
+                .containsExactly(PerlValue.UNDEF, PerlValue.UNDEF);
+        assertThat(c.list("@c")).as("a slice of an empty list is empty").isEmpty();
+        assertThat(c.list("@d")).containsExactly("z", "a");
+        assertThat(c.scalar("$none")).isEmpty();
+    }
 }

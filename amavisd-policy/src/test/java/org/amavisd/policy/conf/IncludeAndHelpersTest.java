@@ -13,6 +13,37 @@ class IncludeAndHelpersTest {
     @TempDir
     Path dir;
 
+    /**
+     * Our choice, not amavisd-new's (which takes the directory amavisd was started in): a relative
+     * name is looked up next to the file that names it, also for a file itself included, so the
+     * same configuration reads the same files whether started by systemd (in /) or by hand.
+     */
+    @Test
+    void aRelativeIncludeIsFoundNextToTheFileThatNamesIt() throws Exception {
+        Files.createDirectories(dir.resolve("etc/site/parts"));
+        Files.writeString(dir.resolve("etc/amavisd.conf"), "include_config_files('site/main.conf');\n");
+        Files.writeString(
+                dir.resolve("etc/site/main.conf"),
+                "include_config_files('parts/a.conf', '../b.conf');\n$log_level = 1;\n");
+        Files.writeString(dir.resolve("etc/site/parts/a.conf"), "$max_servers = 7;\n");
+        Files.writeString(dir.resolve("etc/b.conf"), "$sa_tag_level_deflt = 3;\n");
+        Path cwdTwin = Path.of("site/main.conf");
+        assertThat(Files.exists(cwdTwin))
+                .as("nothing of that name in the working directory")
+                .isFalse();
+
+        AmavisConf c = AmavisConf.load(dir.resolve("etc/amavisd.conf"));
+
+        assertThat(c.integer("max_servers")).isEqualTo(7);
+        assertThat(c.scalar("sa_tag_level_deflt")).contains("3");
+        assertThat(c.origin("$max_servers").file())
+                .isEqualTo(dir.resolve("etc/site/parts/a.conf").toString());
+        Files.writeString(dir.resolve("etc/amavisd.conf"), "include_config_files('parts/a.conf');\n");
+        assertThatThrownBy(() -> AmavisConf.load(dir.resolve("etc/amavisd.conf")))
+                .as("not next to an included file either, only next to the one that names it")
+                .hasMessageContaining("config file not found: " + dir.resolve("etc/parts/a.conf"));
+    }
+
     @Test
     void includeConfigFilesEvaluatesInTheSharedStore() throws Exception {
         Files.createDirectory(dir.resolve("inc"));

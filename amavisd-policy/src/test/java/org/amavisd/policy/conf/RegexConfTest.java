@@ -108,20 +108,28 @@ class RegexConfTest {
     void dkimKeysAreRecordedInOrder() throws Exception {
         Path key = Files.writeString(dir.resolve("k.pem"), "-----BEGIN PRIVATE KEY-----\n");
         AmavisConf c = AmavisConf.parse(
-                "dkim_key('Example.com', 'sel1', '" + key + "');\n" + "dkim_key(qr/./, 'sel2', '"
-                        + dir.resolve("missing.pem") + "', t => 's', k => 'x');",
+                "dkim_key('Example.com', 'sel1', '" + key + "');\n" + "dkim_key(qr/./, 'sel2', '" + key
+                        + "', t => 's', k => 'x');",
                 "t.conf");
         assertThat(c.dkimKeys()).hasSize(2);
         assertThat(c.dkimKeys().get(0).domain()).isEqualTo(PerlValue.of("example.com"));
         assertThat(c.dkimKeys().get(1).domain()).isInstanceOf(RegexValue.class);
         assertThat(c.dkimKeys().get(1).options()).containsEntry("t", "s").containsEntry("k", "rsa");
-        assertThat(c.warnings())
-                .singleElement()
-                .satisfies(w -> assertThat(w.message()).contains("missing.pem"));
+        assertThat(c.warnings()).isEmpty();
         assertThatThrownBy(() -> AmavisConf.parse(
                         "dkim_key('a.com','s','" + key + "');dkim_key('A.com','s','" + key + "');", "t.conf"))
                 .hasMessageContaining("already in use");
         assertThatThrownBy(() -> AmavisConf.parse("dkim_key('a.com','s','" + key + "', 't');", "t.conf"))
                 .hasMessageContaining("key/value pairs");
+    }
+
+    @Test
+    void aKeyFileDkimKeyCannotOpenIsAnErrorAtTheCallAsInAmavisdNew() {
+        Path missing = dir.resolve("missing.pem");
+        assertThatThrownBy(() -> AmavisConf.parse("$x = 1;\n  dkim_key('a.com', 's', '" + missing + "');", "t.conf"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("t.conf:2:3: dkim_key: cannot open PEM file " + missing + ": no such file");
+        assertThatThrownBy(() -> AmavisConf.parse("dkim_key('a.com', 's', '" + dir + "');", "t.conf"))
+                .hasMessageEndingWith(": not a regular file");
     }
 }
