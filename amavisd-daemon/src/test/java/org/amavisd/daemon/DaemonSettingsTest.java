@@ -137,12 +137,13 @@ class DaemonSettingsTest {
     void firstInfectedStopsScanReachesTheVirusScan() throws Exception {
         String entry = "@av_scanners = (['ClamAV-clamd', \\&ask_daemon, [\"CONTSCAN {}\\n\", \"127.0.0.1:3310\"],"
                 + " qr/\\bOK$/m, qr/\\bFOUND$/m, qr/^.*?: (.*) FOUND$/m]);\n";
-        assertThat(VirusChecks.fromConf(AmavisConf.parse(entry + "1;\n", "v.conf"))
+        assertThat(VirusChecks.fromConf(AmavisConf.parse(entry + "1;\n", "v.conf"), false)
                         .options()
                         .firstInfectedStops())
                 .as("amavisd-new's default is undef: every scanner is asked")
                 .isFalse();
-        assertThat(VirusChecks.fromConf(AmavisConf.parse(entry + "$first_infected_stops_scan = 1;\n1;\n", "v.conf"))
+        assertThat(VirusChecks.fromConf(
+                                AmavisConf.parse(entry + "$first_infected_stops_scan = 1;\n1;\n", "v.conf"), false)
                         .options()
                         .firstInfectedStops())
                 .isTrue();
