@@ -19,8 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,12 +35,8 @@ class SpamAssassinEntryTest {
     @TempDir
     Path dir;
 
-    private Amavisd daemon;
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.stop();
-    }
+    @RegisterExtension
+    final DaemonUnderTest daemon = new DaemonUnderTest();
 
     private String log() throws Exception {
         return Files.readString(dir.resolve("amavisd.log"));
@@ -63,8 +59,8 @@ class SpamAssassinEntryTest {
             dead = s.getLocalPort();
         }
         try (RecordingMta mta = RecordingMta.smtp()) {
-            daemon = TestDaemon.start(dir, mta.port(), ENTRY + "$spamd_socket = '127.0.0.1:" + dead + "';\n");
-            int port = daemon.ports().get(0);
+            daemon.start(dir, mta.port(), ENTRY + "$spamd_socket = '127.0.0.1:" + dead + "';\n");
+            int port = daemon.port();
             for (int i = 1; i <= 3; i++) {
                 try (ScriptedClient c = new ScriptedClient(port)) {
                     assertThat(c.sendMail("EHLO", "s@remote.test", List.of("user@example.com"), message("m" + i)))
@@ -88,7 +84,7 @@ class SpamAssassinEntryTest {
         try (FakeSpamd spamd = new FakeSpamd();
                 RecordingMta mta = RecordingMta.smtp()) {
             // TestDaemon empties @spam_scanners; this configuration sets it back to the catalogue's default
-            daemon = TestDaemon.start(
+            daemon.start(
                     dir,
                     mta.port(),
                     "@spam_scanners = (['SpamAssassin', 'Amavis::SpamControl::SpamAssassin']);\n"
@@ -96,7 +92,7 @@ class SpamAssassinEntryTest {
                             + "$spamd_socket = '127.0.0.1:" + spamd.port() + "';\n$daemon_user = 'amavis';\n"
                             + "@sa_username_maps = ({'bob@example.com' => 'bob'});\n");
             assertThat(log()).contains("using spamd at 127.0.0.1:" + spamd.port() + ", user amavis");
-            try (ScriptedClient c = new ScriptedClient(daemon.ports().get(0))) {
+            try (ScriptedClient c = new ScriptedClient(daemon.port())) {
                 assertThat(c.sendMail(
                                 "EHLO", "s@remote.test", List.of("user@example.com", "bob@example.com"), message("u1")))
                         .startsWith("250 ");

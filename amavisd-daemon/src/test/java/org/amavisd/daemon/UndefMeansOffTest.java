@@ -11,8 +11,8 @@ import java.util.List;
 import org.amavisd.smtp.testing.RecordingMta;
 import org.amavisd.smtp.testing.ScriptedClient;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,18 +26,13 @@ class UndefMeansOffTest {
     @TempDir
     Path dir;
 
-    private Amavisd daemon;
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.stop();
-    }
+    @RegisterExtension
+    final DaemonUnderTest daemon = new DaemonUnderTest();
 
     private int start(int backEnd, String extra) throws Exception {
-        if (daemon != null) daemon.stop();
         Path q = Files.createDirectories(dir.resolve("quarantine"));
-        daemon = TestDaemon.start(dir, backEnd, "$QUARANTINEDIR = '" + q + "';\n" + BANNED + extra);
-        return daemon.ports().get(0);
+        daemon.start(dir, backEnd, "$QUARANTINEDIR = '" + q + "';\n" + BANNED + extra);
+        return daemon.port();
     }
 
     static String message(String id, String attachmentName, byte[] data) {

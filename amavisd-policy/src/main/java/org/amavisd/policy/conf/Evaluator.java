@@ -375,7 +375,7 @@ final class Evaluator {
         if (catalogue.isKnown(key) || store.declared.contains(key) || key.equals("%ENV") || !warnedUnknown.add(key)) {
             return;
         }
-        warnings.add(new ConfigWarning(at, "unknown variable " + key + suggestion(key)));
+        warnings.add(new ConfigWarning(at, "unknown variable " + key + NameSuggester.didYouMean(key, catalogue)));
     }
 
     /**
@@ -391,15 +391,8 @@ final class Evaluator {
                 || !warnedUnknown.add(k)) {
             return;
         }
-        warnings.add(new ConfigWarning(v.at(), "use of unknown variable " + k + " (undefined)" + suggestion(k)));
-    }
-
-    private String suggestion(String k) {
-        List<String> names = new ArrayList<>();
-        catalogue.all().forEach(s -> names.add(s.name()));
-        return NameSuggester.nearest(k, names)
-                .map(n -> "; did you mean " + n + "?")
-                .orElse("");
+        warnings.add(new ConfigWarning(
+                v.at(), "use of unknown variable " + k + " (undefined)" + NameSuggester.didYouMean(k, catalogue)));
     }
 
     void warn(Origin at, String message) {

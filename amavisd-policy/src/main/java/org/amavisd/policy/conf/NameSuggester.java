@@ -1,11 +1,20 @@
 package org.amavisd.policy.conf;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /** Finds the closest known name for a misspelt variable (Levenshtein distance). */
 final class NameSuggester {
     private NameSuggester() {}
+
+    /** "; did you mean $x?" for the catalogue's setting nearest to {@code name}, or "" when none is near. */
+    static String didYouMean(String name, SettingsCatalogue catalogue) {
+        List<String> names = new ArrayList<>();
+        catalogue.all().forEach(s -> names.add(s.name()));
+        return nearest(name, names).map(n -> "; did you mean " + n + "?").orElse("");
+    }
 
     static Optional<String> nearest(String name, Collection<String> candidates) {
         String best = null;

@@ -104,7 +104,7 @@ final class StrictVars {
         throw new ConfigException(
                 v.at(),
                 "Global symbol \"" + k + "\" requires explicit package name (did you forget to declare \"my " + k
-                        + "\"?)" + suggestion(k));
+                        + "\"?)" + NameSuggester.didYouMean(k, catalogue));
     }
 
     private boolean declared(Var v) {
@@ -117,13 +117,5 @@ final class StrictVars {
                 || lexical.contains(k)
                 || packageVars.contains(k)
                 || catalogue.isPredeclared(k);
-    }
-
-    private String suggestion(String k) {
-        List<String> names = new ArrayList<>();
-        catalogue.all().forEach(s -> names.add(s.name()));
-        return NameSuggester.nearest(k, names)
-                .map(n -> "; did you mean " + n + "?")
-                .orElse("");
     }
 }
